@@ -1,0 +1,141 @@
+"""Column-level rules for every table in data/, as pandera schemas.
+
+Cross-table rules (a cause_id that must exist, offsets that must fit the text) live in integrity.py;
+this module only says what each column may hold, so data/README.md and the code stay in step.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.pandas import Check, Column
+
+ORIGINS = (
+    "spine",  # mechanical / musculoskeletal
+    "neurological",  # radicular and nerve pain
+    "visceral",  # referred from an organ
+    "serious_spinal",  # fracture, tumour, infection, inflammatory, cauda equina
+    "psychosocial",
+    "postural",  # posture and lifestyle
+    "post_surgical",
+    "unrelated",  # named by a page, but as the cause of some other complaint
+)
+SEGMENT_KINDS = (
+    "title", "byline", "body", "related_on_topic", "unrelated", "advert",
+    "navigation", "duplicate", "boilerplate", "references",
+)
+STANCES = ("cause", "negated", "other_role", "off_topic")
+LANGUAGES = ("zh", "en")
+BASES = ("literature", "source", "teaching_estimate")
+URGENCIES = ("emergency", "same_day", "soon", "routine")
+FINDING_GROUPS = (
+    "location", "character", "onset", "timing", "aggravating", "relieving",
+    "associated", "history", "exam",
+)
+
+_ID = r"^[a-z][a-z0-9_]*$"
+_text = dict(dtype="string", nullable=False, checks=Check.str_length(min_value=1))
+_optional_text = dict(dtype="string", nullable=True)
+
+
+def _id(**kw) -> Column:
+    return Column("string", Check.str_matches(_ID), nullable=False, **kw)
+
+
+def _choice(values, nullable=False) -> Column:
+    return Column("string", Check.isin(values), nullable=nullable)
+
+
+def _offset() -> Column:
+    return Column("int64", Check.ge(0), nullable=False)
+
+
+def _schema(columns: dict, unique=None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(columns, strict=True, coerce=True, unique=unique, ordered=False)
+
+
+SOURCES = _schema(
+    {
+        "source_id": _id(unique=True),
+        "file": Column(**_text),
+        "sha256": Column("string", Check.str_matches(r"^[0-9a-f]{64}$")),
+        "language": _choice(LANGUAGES),
+        "title": Column(**_text),
+        "author": Column(**_optional_text),
+        "credentials": Column(**_optional_text),
+        "institution": Column(**_optional_text),
+        "site_type": Column(**_text),
+        "date": Column(**_optional_text),
+        "translated_from": Column(**_optional_text),
+        "notes": Column(**_text),
+    }
+)
+
+SEGMENTS = _schema(
+    {
+        "source_id": _id(),
+        "start": _offset(),
+        "end": _offset(),
+        "kind": _choice(SEGMENT_KINDS),
+        "heading": Column(**_optional_text),
+    }
+)
+
+TAXONOMY = _schema(
+    {
+        "cause_id": _id(unique=True),
+        "parent_id": Column("string", Check.str_matches(_ID), nullable=True),
+        "level": _choice(("category", "cause")),
+        "name_en": Column(**_text),
+        "name_zh": Column(**_text),
+        "origin": _choice(ORIGINS),
+        "organ_system": Column(**_optional_text),
+        "icd10": Column("string", Check.str_matches(r"^[A-Z][0-9]{2}(\.[0-9])?$"), nullable=True),
+        "can_t_miss": _choice(("true", "false")),
+        "summary_en": Column(**_text),
+        "summary_zh": Column(**_text),
+    }
+)
+
+LEXICON = _schema(
+    {
+        "cause_id": _id(),
+        "language": _choice(LANGUAGES),
+        "term": Column(**_text),
+        "note": Column(**_optional_text),
+    },
+    unique=["language", "term"],
+)
+
+MENTIONS = _schema(
+    {
+        "source_id": _id(),
+        "start": _offset(),
+        "end": _offset(),
+        "quote": Column(**_text),
+        "cause_id": _id(),
+        "stance": _choice(STANCES),
+    }
+)
+
+REFERENCES = _schema(
+    {
+        "reference_id": _id(unique=True),
+        "citation": Column(**_text),
+        "year": Column("Int64", Check.in_range(1900, 2100), nullable=True),
+        "url_or_doi": Column(**_optional_text),
+        "status": _choice(("confirmed", "secondary", "unconfirmed")),
+        "note": Column(**_optional_text),
+    }
+)
+
+# Written as true/false in the CSV (so a typo such as "yes" is caught), handed out as bool.
+BOOLEAN_COLUMNS = {"taxonomy": ["can_t_miss"]}
+
+SCHEMAS = {
+    "sources": SOURCES,
+    "segments": SEGMENTS,
+    "taxonomy": TAXONOMY,
+    "lexicon": LEXICON,
+    "mentions": MENTIONS,
+    "references": REFERENCES,
+}

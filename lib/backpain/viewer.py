@@ -1,0 +1,132 @@
+"""Render a source page as HTML with every cause mention highlighted.
+
+The page text is untrusted web content: every character of it goes through html.escape, and
+so does every name in a tooltip. Colours follow the cause's origin; segments that are not body
+text (adverts, unrelated Q&A, navigation …) are greyed and labelled so the noise is visible.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from .i18n import ORIGIN_COLOURS, SEGMENT_LABELS, language, origin_label, pick
+
+NOISE = {"unrelated", "advert", "navigation", "duplicate", "boilerplate"}
+
+
+@dataclass(frozen=True)
+class HTML:
+    """A fragment of HTML that Jupyter displays as such (and tests can read as a string)."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _pieces(start: int, end: int, mentions) -> list[tuple[int, int, list]]:
+    """Cut [start, end) at every mention boundary; each piece carries the mentions covering it."""
+    inside = [m for m in mentions if m.start < end and m.end > start]
+    cuts = sorted({start, end, *(max(m.start, start) for m in inside), *(min(m.end, end) for m in inside)})
+    return [(a, b, [m for m in inside if m.start <= a and m.end >= b]) for a, b in zip(cuts, cuts[1:])]
+
+
+def _mark(text: str, covering: list, causes, lang: str) -> str:
+    if not covering:
+        return html.escape(text)
+    tips = []
+    for m in covering:
+        c = causes.loc[m.cause_id]
+        tips.append(f"{c.name_en} / {c.name_zh} — {origin_label(c.origin, lang)} ({m.stance})")
+    origin = causes.loc[covering[0].cause_id].origin
+    colour = ORIGIN_COLOURS[origin]
+    ids = " ".join(sorted({m.cause_id for m in covering}))
+    return (
+        f'<mark class="bp-mention" data-cause="{html.escape(ids)}" data-origin="{origin}" '
+        f'style="background:{colour}33;border-bottom:2px solid {colour};padding:0 1px" '
+        f'title="{html.escape(chr(10).join(tips))}">{html.escape(text)}</mark>'
+    )
+
+
+def render_source(kb, source_id: str, lang: str | None = None, max_chars: int | None = None) -> HTML:
+    """The page with its segments labelled and its mentions highlighted (hover for the standard name)."""
+    lang = lang or language()
+    text = kb.text(source_id)
+    mentions = list(kb.mentions[kb.mentions.source_id == source_id].sort_values("start").itertuples())
+    causes = kb.causes
+    info = kb.sources.set_index("source_id").loc[source_id]
+    parts = [
+        f'<div class="bp-source" lang="{info.language}" style="font-family:system-ui,\'Noto Sans CJK SC\',sans-serif;'
+        'line-height:1.6;max-height:38em;overflow:auto;border:1px solid #ccc;padding:0.5em 1em">',
+        f'<div style="font-weight:bold;margin-bottom:0.5em">{html.escape(info.title)}</div>',
+    ]
+    for seg in kb.segments_of(source_id).itertuples():
+        if max_chars is not None and seg.start >= max_chars:
+            parts.append('<div style="color:#777">…</div>')
+            break
+        end = seg.end if max_chars is None else min(seg.end, max_chars)
+        label = pick(SEGMENT_LABELS[seg.kind], lang)
+        heading = f" · {html.escape(seg.heading)}" if isinstance(seg.heading, str) else ""
+        style = "opacity:0.55;background:#f3f3f3;" if seg.kind in NOISE else ""
+        body = "".join(_mark(text[a:b], cov, causes, lang) for a, b, cov in _pieces(seg.start, end, mentions))
+        parts.append(
+            f'<div class="bp-segment" data-kind="{seg.kind}" style="{style}margin:0.3em 0;padding:0.2em 0.4em;'
+            f'border-left:4px solid {"#bbb" if seg.kind in NOISE else "#4a7"}">'
+            f'<div style="font-size:0.75em;color:#555">[{html.escape(label)}{heading}]</div>'
+            f'<div class="bp-text" style="white-space:pre-wrap">{body}</div></div>'
+        )
+    parts.append("</div>")
+    return HTML("".join(parts))
+
+
+def legend(lang: str | None = None) -> HTML:
+    """Colour key for the origins, shown above a source view."""
+    items = "".join(
+        f'<span style="background:{colour}33;border-bottom:2px solid {colour};margin-right:0.8em;padding:0 3px">'
+        f"{html.escape(origin_label(origin, lang))}</span>"
+        for origin, colour in ORIGIN_COLOURS.items()
+    )
+    return HTML(f'<div class="bp-legend" style="margin:0.3em 0">{items}</div>')
+
+
+def quotes_in_context(kb, cause_id: str, context: int = 40) -> "pd.DataFrame":
+    """Every mention of a cause with `context` characters either side (plain text, not yet escaped)."""
+    import pandas as pd
+
+    rows = []
+    for m in kb.mentions_of(cause_id).itertuples():
+        text = kb.text(m.source_id)
+        rows.append({
+            "source_id": m.source_id, "start": m.start, "end": m.end, "stance": m.stance,
+            "before": text[max(0, m.start - context):m.start].replace("\n", " "),
+            "quote": m.quote,
+            "after": text[m.end:m.end + context].replace("\n", " "),
+        })
+    return pd.DataFrame(rows, columns=["source_id", "start", "end", "stance", "before", "quote", "after"])
+
+
+def render_quotes(kb, cause_id: str, lang: str | None = None, context: int = 40) -> HTML:
+    """The exact words of every page that names a cause, the quote highlighted in its context."""
+    lang = lang or language()
+    cause = kb.cause(cause_id)
+    colour = ORIGIN_COLOURS[cause.origin]
+    quotes = quotes_in_context(kb, cause_id, context)
+    head = (
+        f'<div class="bp-quotes" data-cause="{html.escape(cause_id)}">'
+        f"<div><b>{html.escape(cause.name_en)}</b> / <b>{html.escape(cause.name_zh)}</b>"
+        f" · {html.escape(origin_label(cause.origin, lang))}"
+        + (f" · ICD-10 {html.escape(cause.icd10)}" if isinstance(cause.icd10, str) else "")
+        + f" · {len(quotes)} mention(s) in {quotes.source_id.nunique()} source(s)</div>"
+    )
+    rows = "".join(
+        f'<tr><td style="white-space:nowrap;vertical-align:top">{html.escape(q.source_id)}<br>'
+        f'<small>{q.start}–{q.end} · {html.escape(q.stance)}</small></td>'
+        f'<td style="text-align:left">…{html.escape(q.before)}<mark style="background:{colour}55">'
+        f"{html.escape(q.quote)}</mark>{html.escape(q.after)}…</td></tr>"
+        for q in quotes.itertuples()
+    )
+    return HTML(f'{head}<table class="bp-quote-table">{rows}</table></div>')

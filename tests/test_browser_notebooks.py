@@ -1,0 +1,60 @@
+"""Open the notebooks in JupyterLab in a real Chromium: charts draw, Chinese shows, widgets respond."""
+
+import pytest
+
+from browser import choose, chromium_page, external, jupyterlab, require_chromium, run_all_in_lab, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    require_chromium()
+    with jupyterlab(tmp_path_factory.mktemp("lab")) as (url, token):
+        yield url, token
+
+
+def _no_errors(page):
+    text = page.inner_text(".jp-Notebook")
+    assert "Error displaying widget" not in text
+    assert "Traceback" not in text
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+
+
+def test_sources_notebook_renders_chart_viewer_and_chinese(lab):
+    url, token = lab
+    with chromium_page() as (page, requests):
+        run_all_in_lab(page, url, token, "01_sources.ipynb")
+        _no_errors(page)
+        chart = page.locator(".js-plotly-plot").first
+        chart.wait_for(timeout=30_000)
+        page.wait_for_function(  # one trace per segment kind
+            "document.querySelectorAll('.js-plotly-plot .barlayer .trace').length >= 5", timeout=30_000)
+        viewer = page.locator(".bp-source-view").first
+        assert "后背疼痛是什么原因" in viewer.text_content()
+        assert viewer.locator("mark.bp-mention").count() > 20
+        assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"')")
+        screenshot(viewer, "01_sources_viewer")
+        choose(page.locator(".widget-dropdown select").first, "en_midback")
+        page.wait_for_function("document.querySelector('.bp-source-view').textContent.includes('The backbone hurts')",
+                               timeout=30_000)
+        screenshot(chart, "01_sources_chart")
+        assert external(requests) == []
+
+
+def test_taxonomy_notebook_draws_treemap_and_quotes(lab):
+    url, token = lab
+    with chromium_page() as (page, requests):
+        run_all_in_lab(page, url, token, "02_cause_taxonomy.ipynb")
+        _no_errors(page)
+        treemap = page.locator(".js-plotly-plot").first
+        treemap.wait_for(timeout=30_000)
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot g.slice').length > 20", timeout=30_000)
+        screenshot(treemap, "02_taxonomy_treemap")
+        quotes = page.locator(".bp-cause-quotes").first
+        assert "osteochondrosis" in quotes.text_content()
+        choose(page.locator(".widget-dropdown select").first, "Frozen shoulder")
+        page.wait_for_function("document.querySelector('.bp-cause-quotes').textContent.includes('肩周炎')",
+                               timeout=30_000)
+        screenshot(quotes, "02_taxonomy_quotes")
+        assert external(requests) == []

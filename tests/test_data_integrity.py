@@ -1,0 +1,98 @@
+"""The curated data, checked against the corpus it describes."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from backpain import curation
+from backpain.integrity import sha256_of
+from backpain.kb import DEFAULT_DATA_DIR
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_sources_are_the_seed_pages_byte_for_byte(kb):
+    if not SEEDS.is_dir():
+        pytest.skip(f"{SEEDS} not present (it is in CI and on the developers' machines)")
+    seed_sums = {sha256_of(p.read_bytes()) for p in SEEDS.glob("*.txt")}
+    ours = {sha256_of((DEFAULT_DATA_DIR / "sources" / f).read_bytes()) for f in kb.sources.file}
+    assert ours == seed_sums and len(ours) == 5
+
+
+def test_every_source_has_metadata_and_body_text(kb):
+    src = kb.sources.set_index("source_id")
+    assert set(src.language) == {"zh", "en"}
+    assert (src.language == "zh").sum() == 3
+    assert src.loc["en_midback", "translated_from"] == "ru"
+    for source_id in kb.source_ids:
+        kinds = set(kb.segments_of(source_id).kind)
+        assert "body" in kinds and "title" in kinds, source_id
+
+
+def test_segments_partition_every_source(kb):
+    for source_id in kb.source_ids:
+        seg = kb.segments_of(source_id)
+        assert seg.start.iloc[0] == 0
+        assert (seg.start.iloc[1:].to_numpy() == seg.end.iloc[:-1].to_numpy()).all()
+        assert seg.end.iloc[-1] == len(kb.text(source_id))
+
+
+def test_every_mention_quote_is_the_text_at_its_offsets(kb):
+    men = kb.mentions
+    assert len(men) > 100
+    for row in men.itertuples():
+        assert kb.text(row.source_id)[row.start:row.end] == row.quote
+
+
+def test_committed_segments_and_mentions_equal_a_fresh_build_from_curation():
+    segments, mentions, gaps = curation.build(DEFAULT_DATA_DIR)
+    committed_seg = pd.read_csv(DEFAULT_DATA_DIR / "segments.csv", keep_default_na=False)
+    committed_men = pd.read_csv(DEFAULT_DATA_DIR / "mentions.csv", keep_default_na=False)
+    assert segments.fillna("").astype(str).values.tolist() == committed_seg.astype(str).values.tolist()
+    assert mentions.astype(str).values.tolist() == committed_men.astype(str).values.tolist()
+    assert gaps.empty, f"lexicon terms named by a page but not curated:\n{gaps.to_string()}"
+
+
+def test_every_cause_has_a_mention_and_every_quote_is_in_the_lexicon(kb):
+    named = set(kb.mentions.cause_id)
+    assert set(kb.causes.index) <= named, set(kb.causes.index) - named
+    lex = set(zip(kb.lexicon.language, kb.lexicon.term))
+    lang = dict(zip(kb.sources.source_id, kb.sources.language))
+    missing = {(lang[r.source_id], r.quote) for r in kb.mentions.itertuples()} - lex
+    assert not missing
+
+
+@pytest.mark.parametrize("term, cause_id", [
+    ("osteochondrosis", "degenerative_disc_disease"),
+    ("radiculitis", "radiculopathy"),
+    ("Bechterew's disease", "ankylosing_spondylitis"),
+    ("renal colic", "renal_colic"),
+    ("肩周炎", "frozen_shoulder"),
+    ("腰肌劳损", "lumbar_muscle_strain"),
+    ("小关节紊乱", "facet_joint_syndrome"),
+    ("颈椎病", "cervical_spondylosis"),
+    ("心绞痛", "angina"),
+    ("sciatica", "sciatica"),
+])
+def test_source_terms_map_to_standard_concepts(kb, term, cause_id):
+    hits = kb.mentions[kb.mentions.quote.str.lower() == term.lower()]
+    assert not hits.empty, f"no mention quotes {term!r}"
+    assert set(hits.cause_id) == {cause_id}
+
+
+def test_taxonomy_is_bilingual_coded_and_spans_every_origin(kb):
+    tax = kb.taxonomy
+    assert tax.name_zh.map(lambda s: bool(CJK.search(s))).all()
+    assert not tax.name_en.map(lambda s: bool(CJK.search(s))).any()
+    assert tax.summary_zh.map(lambda s: bool(CJK.search(s))).all()
+    required = {"spine", "neurological", "visceral", "serious_spinal", "psychosocial", "postural", "post_surgical"}
+    assert required <= set(kb.causes.origin)
+    organ = set(kb.causes[kb.causes.origin == "visceral"].organ_system)
+    assert {"cardiac", "vascular", "pulmonary", "renal"} <= organ
+    clinical = kb.causes[kb.causes.origin.isin(["spine", "neurological", "visceral", "serious_spinal"])]
+    assert clinical.icd10.notna().all(), list(clinical.index[clinical.icd10.isna()])
+    assert kb.causes.loc[["aortic_dissection", "vertebral_fracture", "myocardial_infarction"], "can_t_miss"].all()
+    assert not kb.causes.loc["lumbar_muscle_strain", "can_t_miss"]

@@ -1,0 +1,45 @@
+"""Notebooks follow the conventions in DESIGN.md; their execution is nbval's job (make test)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def test_notebooks_exist_in_teaching_order():
+    names = [p.name for p in NOTEBOOKS]
+    assert names[:3] == ["00_start_here.ipynb", "01_sources.ipynb", "02_cause_taxonomy.ipynb"]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_without_outputs(path):
+    for cell in cells(path):
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_opening_and_closing_conventions(path):
+    cs = cells(path)
+    opening = "".join(cs[0]["source"])
+    assert opening.startswith("# ")
+    for part in ("What you will learn", "What you need", "Estimated time"):
+        assert part in opening, f"{path.name}: opening lacks '{part}'"
+    assert "## Key points" in "".join(cs[-1]["source"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_are_short_calls_into_the_library(path):
+    for cell in cells(path):
+        if cell["cell_type"] == "code":
+            lines = [l for l in "".join(cell["source"]).splitlines() if l.strip() and not l.strip().startswith("#")]
+            assert len(lines) <= 10, f"{path.name}: a {len(lines)}-line code cell belongs in lib/"
+            assert "def " not in "".join(cell["source"]), f"{path.name}: define functions in lib/"
