@@ -7,7 +7,8 @@ A curator writes, in data/curation/:
       every occurrence of `quote` (inside each occurrence of `within`, when given) names cause_id.
       stance 'exclude' records words that look like a cause name but are not one there.
 
-`python -m backpain.curation` rewrites data/segments.csv and data/mentions.csv from these, and
+`python -m backpain.curation` rewrites data/segments.csv and data/mentions.csv from these, fills
+the spans of cause_findings.csv rows that cite a page by its words (evidence = source_id, quote), and
 lists any occurrence of a lexicon term that no rule accounts for (the page named something the
 curator has not yet looked at). Tests check that the committed files equal a fresh build.
 """
@@ -95,6 +96,26 @@ def unaccounted(lexicon: pd.DataFrame, languages: Mapping[str, str], texts: Mapp
     return pd.DataFrame(missing, columns=["source_id", "start", "term", "context"])
 
 
+def link_spans(links: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFrame:
+    """cause_findings rows citing a page: evidence 'source_id' + quote becomes 'source_id:start-end'.
+
+    The span is the first occurrence of the quote (give a longer quote to pick another); rows that
+    already carry a span keep it, and the loader checks that the span still holds the quote.
+    """
+    out = links.copy()
+    for i, row in out[out.basis == "source"].iterrows():
+        source = str(row.evidence)
+        if ":" in source:
+            continue
+        if source not in texts:
+            raise CurationError(f"cause_findings: unknown source '{source}' for {row.cause_id}/{row.finding_id}")
+        at = texts[source].find(row.quote)
+        if at < 0:
+            raise CurationError(f"cause_findings: {row.quote!r} not found in {source}")
+        out.loc[i, "evidence"] = f"{source}:{at}-{at + len(row.quote)}"
+    return out
+
+
 def build(path: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(segments, mentions, unaccounted) built from data/curation/ and the corpus."""
     path = Path(path or data_dir())
@@ -116,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     segments.to_csv(path / "segments.csv", index=False)
     mentions.to_csv(path / "mentions.csv", index=False)
+    sources = read_table(path / "sources" / "sources.csv")
+    texts = {r.source_id: (path / "sources" / r.file).read_text("utf-8") for r in sources.itertuples()}
+    links = link_spans(read_table(path / "cause_findings.csv"), texts)
+    links.to_csv(path / "cause_findings.csv", index=False)
     print(f"wrote {len(segments)} segments and {len(mentions)} mentions")
     if not gaps.empty:
         print(f"{len(gaps)} lexicon term occurrence(s) no rule accounts for:", file=sys.stderr)

@@ -7,6 +7,7 @@ that is wrong at once, each with the file, row and column a person has to open.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
@@ -120,6 +121,56 @@ def tree(taxonomy: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+SPAN = re.compile(r"^(?P<source>[a-z][a-z0-9_]*):(?P<start>\d+)-(?P<end>\d+)$")
+
+
+def evidence(links: pd.DataFrame, references: Iterable, texts: Texts, file: str = "cause_findings.csv") -> list[Problem]:
+    """literature cites a reference; source cites a span whose text is the quote; estimates may cite either or none."""
+    references = set(references)
+    problems = []
+    for i, row in links.iterrows():
+        cited = row.evidence if pd.notna(row.evidence) else ""
+        if row.basis == "source":
+            span = SPAN.match(cited)
+            if not span or span["source"] not in texts:
+                problems.append(Problem(file, csv_row(i), "evidence", f"basis 'source' needs source_id:start-end, not {cited!r}"))
+                continue
+            text, start, end = texts[span["source"]], int(span["start"]), int(span["end"])
+            if not (pd.notna(row.quote) and text[start:end] == row.quote):
+                problems.append(Problem(file, csv_row(i), "quote", f"text at {cited} is {text[start:end]!r}, not {row.quote!r}"))
+        elif cited and cited not in references:
+            problems.append(Problem(file, csv_row(i), "evidence", f"unknown reference_id '{cited}'"))
+        elif row.basis == "literature" and not cited:
+            problems.append(Problem(file, csv_row(i), "evidence", "basis 'literature' needs a reference_id"))
+    return problems
+
+
+def listed_ids(table: pd.DataFrame, file: str, column: str, known: Iterable, what: str) -> list[Problem]:
+    """Like unknown_ids, for cells holding ';'-separated lists."""
+    known = set(known)
+    return [
+        Problem(file, csv_row(i), column, f"unknown {what} '{item}'")
+        for i, cell in table[column].items() for item in cell.split(";") if item not in known
+    ]
+
+
+def priors(base_rates: pd.DataFrame, links: pd.DataFrame) -> list[Problem]:
+    problems = []
+    total = base_rates.prior.sum()
+    if abs(total - 1) > 1e-6:
+        problems.append(Problem("base_rates.csv", None, "prior", f"priors must sum to 1, they sum to {total:.6f}"))
+    for cause in sorted(set(links.cause_id) - set(base_rates.cause_id)):
+        problems.append(Problem("base_rates.csv", None, "cause_id", f"'{cause}' has finding links but no prior"))
+    return problems
+
+
+def flag_counts(flags: pd.DataFrame) -> list[Problem]:
+    return [
+        Problem("red_flags.csv", csv_row(i), "min_count", f"needs {row.min_count} of only {len(row.trigger_findings.split(';'))} triggers")
+        for i, row in flags.iterrows() if row.min_count > len(row.trigger_findings.split(";"))
+    ]
+
+
 Rule = Callable[[Tables, Texts, Mapping[str, bytes]], list[Problem]]
 
 
@@ -139,6 +190,21 @@ RULES: list[Rule] = [
     lambda t, x, raw: unknown_ids(t["mentions"], "mentions.csv", "cause_id", _causes(t), "cause_id"),
     lambda t, x, raw: spans(t["mentions"], "mentions.csv", x),
     lambda t, x, raw: quotes_match(t["mentions"], x),
+    lambda t, x, raw: unknown_ids(t["taxonomy"], "taxonomy.csv", "reference_id", t["references"].reference_id, "reference_id"),
+    lambda t, x, raw: unknown_ids(t["cause_findings"], "cause_findings.csv", "cause_id", _causes(t), "cause_id"),
+    lambda t, x, raw: unknown_ids(t["cause_findings"], "cause_findings.csv", "finding_id", t["findings"].finding_id, "finding_id"),
+    lambda t, x, raw: evidence(t["cause_findings"], t["references"].reference_id, x),
+    lambda t, x, raw: unknown_ids(t["base_rates"], "base_rates.csv", "cause_id", _causes(t), "cause_id"),
+    lambda t, x, raw: unknown_ids(t["base_rates"], "base_rates.csv", "evidence", t["references"].reference_id, "reference_id"),
+    lambda t, x, raw: priors(t["base_rates"], t["cause_findings"]),
+    lambda t, x, raw: listed_ids(t["red_flags"], "red_flags.csv", "cause_ids", _causes(t), "cause_id"),
+    lambda t, x, raw: listed_ids(t["red_flags"], "red_flags.csv", "trigger_findings", t["findings"].finding_id, "finding_id"),
+    lambda t, x, raw: unknown_ids(t["red_flags"], "red_flags.csv", "reference_id", t["references"].reference_id, "reference_id"),
+    lambda t, x, raw: flag_counts(t["red_flags"]),
+    lambda t, x, raw: unknown_ids(t["body_regions"], "body_regions.csv", "finding_id", t["findings"].finding_id, "finding_id"),
+    lambda t, x, raw: unknown_ids(t["organ_segments"], "organ_segments.csv", "reference_id", t["references"].reference_id, "reference_id"),
+    lambda t, x, raw: listed_ids(t["lab_presets"], "lab_presets.csv", "present", t["findings"].finding_id, "finding_id"),
+    lambda t, x, raw: listed_ids(t["lab_presets"].dropna(subset=["absent"]), "lab_presets.csv", "absent", t["findings"].finding_id, "finding_id"),
 ]
 
 

@@ -29,6 +29,13 @@ FILES = {
     "lexicon": "lexicon.csv",
     "mentions": "mentions.csv",
     "references": "references.csv",
+    "findings": "findings.csv",
+    "cause_findings": "cause_findings.csv",
+    "base_rates": "base_rates.csv",
+    "red_flags": "red_flags.csv",
+    "body_regions": "body_regions.csv",
+    "organ_segments": "organ_segments.csv",
+    "lab_presets": "lab_presets.csv",
 }
 
 
@@ -127,6 +134,19 @@ class KnowledgeBase:
         self.cause(cause_id)
         men = self._tables["mentions"]
         return men[men.cause_id == cause_id].sort_values(["source_id", "start"]).reset_index(drop=True)
+
+    # --- reasoning ----------------------------------------------------------------------------
+    @functools.cached_property
+    def engine(self):
+        """The differential engine built from findings, links, base rates and red flags (built once)."""
+        from .reasoning import Engine
+
+        t = self._tables
+        return Engine.from_tables(t["taxonomy"], t["findings"], t["cause_findings"], t["base_rates"], t["red_flags"])
+
+    def differential(self, present=(), absent=()):
+        """Rank the causes for the findings present and absent (ids from findings.csv). See reasoning.py."""
+        return self.engine.differential(present, absent)
 
     def tree(self) -> pd.DataFrame:
         """The taxonomy with each row's depth and root-to-node path (for sunbursts and indented tables)."""

@@ -91,6 +91,7 @@ TAXONOMY = _schema(
         "organ_system": Column(**_optional_text),
         "icd10": Column("string", Check.str_matches(r"^[A-Z][0-9]{2}(\.[0-9])?$"), nullable=True),
         "can_t_miss": _choice(("true", "false")),
+        "reference_id": Column("string", Check.str_matches(_ID), nullable=True),
         "summary_en": Column(**_text),
         "summary_zh": Column(**_text),
     }
@@ -128,6 +129,99 @@ REFERENCES = _schema(
     }
 )
 
+FINDINGS = _schema(
+    {
+        "finding_id": _id(unique=True),
+        "group": _choice(FINDING_GROUPS),
+        "label_en": Column(**_text),
+        "label_zh": Column(**_text),
+        "question_en": Column(**_text),
+        "question_zh": Column(**_text),
+        # LR+ for every cause NOT linked to this finding (1 = no effect). A teaching estimate that lets
+        # an alarm finding such as haematuria count against the causes that never produce it.
+        "lr_unlinked": Column("float64", Check.in_range(0.05, 1), nullable=False),
+    }
+)
+
+_LR = Column("float64", Check.in_range(0.01, 100), nullable=False)
+
+CAUSE_FINDINGS = _schema(
+    {
+        "cause_id": _id(),
+        "finding_id": _id(),
+        "lr_pos": _LR,
+        "lr_neg": _LR,
+        "basis": _choice(BASES),
+        "evidence": Column(**_optional_text),  # reference_id, or source_id:start-end for basis=source
+        "quote": Column(**_optional_text),  # the page's words at that span (basis=source)
+        "note": Column(**_text),
+    },
+    unique=["cause_id", "finding_id"],
+)
+
+BASE_RATES = _schema(
+    {
+        "cause_id": _id(unique=True),
+        "prior": Column("float64", Check.in_range(0, 1, include_min=False), nullable=False),
+        "setting": Column(**_text),
+        "basis": _choice(BASES),
+        "evidence": Column("string", Check.str_matches(_ID), nullable=True),
+        "note": Column(**_text),
+    }
+)
+
+RED_FLAGS = _schema(
+    {
+        "flag_id": _id(unique=True),
+        "name_en": Column(**_text),
+        "name_zh": Column(**_text),
+        "concern_en": Column(**_text),
+        "concern_zh": Column(**_text),
+        "cause_ids": Column("string", Check.str_matches(r"^[a-z0-9_]+(;[a-z0-9_]+)*$")),
+        "trigger_findings": Column("string", Check.str_matches(r"^[a-z0-9_]+(;[a-z0-9_]+)*$")),
+        "min_count": Column("int64", Check.ge(1)),
+        "urgency": _choice(URGENCIES),
+        "reference_id": _id(),
+        "explain_en": Column(**_text),
+        "explain_zh": Column(**_text),
+    }
+)
+
+_LEVELS = Check.str_matches(r"^[CTLS]\d{1,2}-[CTLS]\d{1,2}$")
+_IDS = r"^[a-z0-9_]+(;[a-z0-9_]+)*$"
+
+BODY_REGIONS = _schema(
+    {
+        "region_id": _id(unique=True),
+        "name_en": Column(**_text),
+        "name_zh": Column(**_text),
+        "finding_id": _id(),
+        "levels": Column("string", _LEVELS),
+        **{k: Column("float64", Check.in_range(0, 21)) for k in ("x0", "y0", "x1", "y1")},
+    }
+)
+
+ORGAN_SEGMENTS = _schema(
+    {
+        "organ_id": _id(unique=True),
+        "name_en": Column(**_text),
+        "name_zh": Column(**_text),
+        "levels": Column("string", _LEVELS),
+        "reference_id": _id(),
+    }
+)
+
+LAB_PRESETS = _schema(
+    {
+        "preset_id": _id(unique=True),
+        "name_en": Column(**_text),
+        "name_zh": Column(**_text),
+        "present": Column("string", Check.str_matches(_IDS)),
+        "absent": Column("string", Check.str_matches(_IDS), nullable=True),
+        "note": Column(**_text),
+    }
+)
+
 # Written as true/false in the CSV (so a typo such as "yes" is caught), handed out as bool.
 BOOLEAN_COLUMNS = {"taxonomy": ["can_t_miss"]}
 
@@ -138,4 +232,11 @@ SCHEMAS = {
     "lexicon": LEXICON,
     "mentions": MENTIONS,
     "references": REFERENCES,
+    "findings": FINDINGS,
+    "cause_findings": CAUSE_FINDINGS,
+    "base_rates": BASE_RATES,
+    "red_flags": RED_FLAGS,
+    "body_regions": BODY_REGIONS,
+    "organ_segments": ORGAN_SEGMENTS,
+    "lab_presets": LAB_PRESETS,
 }

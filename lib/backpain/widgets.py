@@ -53,3 +53,44 @@ class CauseQuotes:
 
     def view(self) -> w.Widget:
         return w.VBox([self.cause, self.quotes])
+
+
+class RegionExplorer:
+    """Pick a region of the back: the map highlights it and lists the organs and causes that refer there."""
+
+    def __init__(self, kb, region_id: str = "interscapular", lang: str | None = None):
+        from .bodymap import body_map, causes_for_region, organs_for_region
+
+        self.kb, self.lang = kb, lang or language()
+        self._map, self._causes = body_map, causes_for_region
+        self.regions = kb.body_regions.set_index("region_id")
+        self.organs = kb.organ_segments.set_index("organ_id")
+        self.refer = organs_for_region(kb.body_regions, kb.organ_segments)
+        self.region = w.ToggleButtons(options=[(r[f"name_{self.lang}"], rid) for rid, r in self.regions.iterrows()],
+                                      value=region_id, style={"button_width": "auto"})
+        self.figure_out = w.Output()
+        self.details = w.HTML()
+        self.details.add_class("bp-region-details")
+        self.region.observe(self._update, names="value")
+        self._update()
+
+    def _update(self, change=None) -> None:
+        import html
+
+        from .i18n import origin_label
+        from .lab import _show
+
+        rid, lang = self.region.value, self.lang
+        region = self.regions.loc[rid]
+        self.last_figure = self._map(self.kb.body_regions, self.kb.organ_segments, self.kb.engine, lang, selected=rid)
+        _show(self.figure_out, self.last_figure)
+        organs = ", ".join(html.escape(f"{self.organs.loc[o, f'name_{lang}']} ({self.organs.loc[o, 'levels']})")
+                           for o in self.refer[rid]) or "—"
+        causes = self._causes(self.kb.engine, region.finding_id)
+        items = "".join(f"<li>{html.escape(c[f'name_{lang}'])} · {html.escape(origin_label(c.origin, lang))} · "
+                        f"LR+ {c.lr_pos:.2g} ({c.basis})</li>" for _, c in causes.iterrows())
+        self.details.value = (f"<b>{html.escape(region[f'name_{lang}'])}</b> ({region.levels})<br>"
+                              f"Organs sharing these segments / 共享节段的器官: {organs}<ol>{items}</ol>")
+
+    def view(self) -> w.Widget:
+        return w.VBox([self.region, w.HBox([self.figure_out, self.details])])

@@ -1,0 +1,134 @@
+"""Figures for differential reasoning: the ranking, the spine/visceral split, the evidence ruler,
+pre-test vs post-test, and the findings × causes heatmap. Frames in, plotly figures out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .charts import FONT, _layout
+from .i18n import ORIGIN_COLOURS, language, origin_label, pick
+
+GROUP_LABELS = {
+    "spine": ("Spine / mechanical", "脊柱 / 机械性"),
+    "serious_spinal": ("Serious spinal", "严重脊柱病变"),
+    "visceral": ("Visceral", "内脏"),
+}
+GROUP_COLOURS = {"spine": ORIGIN_COLOURS["spine"], "serious_spinal": ORIGIN_COLOURS["serious_spinal"],
+                 "visceral": ORIGIN_COLOURS["visceral"]}
+TEXT = {
+    "ranking": ("Which causes fit? (teaching model)", "哪些病因符合？（教学模型）"),
+    "posterior": ("Probability in this model (%)", "本模型中的概率（%）"),
+    "split": ("Where does the pain come from?", "疼痛来自哪里？"),
+    "pretest": ("Before findings", "问诊前"),
+    "now": ("With these findings", "结合这些发现"),
+    "ruler": ("Evidence ruler for {name}: {pre:.2%} → {post:.1%}", "{name} 的证据标尺：{pre:.2%} → {post:.1%}"),
+    "log10": ("log10 likelihood ratio (→ for, ← against)", "log10 似然比（→ 支持，← 反对）"),
+    "prepost": ("Pre-test → post-test probability", "验前概率 → 验后概率"),
+    "prob_log": ("Probability (log scale)", "概率（对数坐标）"),
+    "heatmap": ("How findings shift each cause (log10 LR+)", "各项发现如何改变各病因（log10 LR+）"),
+    "present": ("present", "有"),
+    "absent": ("absent", "无"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return pick(TEXT[key], lang)
+
+
+def _cause_label(row, lang: str) -> str:
+    return ("⚠ " if row.can_t_miss else "") + row[f"name_{lang}"]
+
+
+def ranking_bar(diff, lang: str | None = None, n: int = 12) -> go.Figure:
+    """The top causes as horizontal bars coloured by origin; ⚠ marks a can't-miss cause."""
+    lang = lang or language()
+    top = diff.top(n).iloc[::-1]
+    labels = [_cause_label(r, lang) for _, r in top.iterrows()]
+    hover = [f"{r.name_en} / {r.name_zh}<br>{origin_label(r.origin, lang)}<br>"
+             f"{r.prior:.2%} → {r.posterior:.1%} (×{r.change:.2g})" for _, r in top.iterrows()]
+    fig = go.Figure(go.Bar(
+        x=top.posterior * 100, y=labels, orientation="h", marker_color=[ORIGIN_COLOURS[o] for o in top.origin],
+        text=[f"{p:.1%}" for p in top.posterior], textposition="outside", hovertext=hover, hoverinfo="text",
+        customdata=top.index,
+    ))
+    fig.update_layout(xaxis=dict(title=_t("posterior", lang), range=[0, max(100 * top.posterior.max() * 1.25, 5)]),
+                      height=90 + 28 * len(top), showlegend=False)
+    return _layout(fig, _t("ranking", lang))
+
+
+def split_bar(diff, lang: str | None = None) -> go.Figure:
+    """Spine / serious spinal / visceral shares before and after the findings, as two stacked bars."""
+    lang = lang or language()
+    pre = pd.Series(diff.engine.causes.prior.to_numpy(), index=diff.engine.group_of).groupby(level=0).sum()
+    rows = [_t("now", lang), _t("pretest", lang)]
+    fig = go.Figure()
+    for group in GROUP_LABELS:
+        values = [diff.split.get(group, 0.0) * 100, pre.get(group, 0.0) * 100]
+        fig.add_trace(go.Bar(y=rows, x=values, orientation="h", name=pick(GROUP_LABELS[group], lang),
+                             marker_color=GROUP_COLOURS[group], text=[f"{v:.0f}%" for v in values],
+                             textposition="inside", insidetextanchor="middle"))
+    fig.update_layout(barmode="stack", height=210, xaxis=dict(range=[0, 100], ticksuffix="%"),
+                      legend=dict(orientation="h", y=-0.35))
+    return _layout(fig, _t("split", lang))
+
+
+def evidence_ruler(diff, cause_id: str, findings: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    """A waterfall on the log10 scale: each finding pushes the cause's odds up (for) or down (against)."""
+    lang = lang or language()
+    contrib = diff.contributions(cause_id)
+    contrib = contrib[contrib.lr != 1]  # findings that moved this cause
+    row = diff.ranking.loc[cause_id]
+    label = findings[f"label_{lang}"]
+    names = [f"{label[f]} ({_t(s, lang)})" for f, s in zip(contrib.finding_id, contrib.state)]
+    colours = np.where(contrib.log10_lr >= 0, "#1a9850", "#d73027")
+    fig = go.Figure(go.Bar(
+        x=contrib.log10_lr, y=names, orientation="h", marker_color=colours,
+        text=[f"LR {lr:.2g} · {b}" for lr, b in zip(contrib.lr, contrib.basis)], textposition="auto",
+        hovertext=contrib.note, hoverinfo="text",
+    ))
+    fig.add_vline(x=0, line_color="#444")
+    fig.update_layout(xaxis=dict(title=_t("log10", lang), zeroline=True), yaxis=dict(autorange="reversed"),
+                      height=120 + 30 * max(len(contrib), 1))
+    title = _t("ruler", lang).format(name=row[f"name_{lang}"], pre=row.prior, post=row.posterior)
+    return _layout(fig, title)
+
+
+def pretest_posttest(diff, lang: str | None = None, n: int = 8) -> go.Figure:
+    """Dumbbells from prior to posterior for the top causes and every can't-miss cause the findings raised."""
+    lang = lang or language()
+    shown = pd.concat([diff.top(n), diff.cant_miss[diff.cant_miss.change > 1.5].head(4)])
+    shown = shown[~shown.index.duplicated()].iloc[::-1]
+    labels = [_cause_label(r, lang) for _, r in shown.iterrows()]
+    fig = go.Figure()
+    for label, (_, r) in zip(labels, shown.iterrows()):
+        fig.add_trace(go.Scatter(x=[r.prior, r.posterior], y=[label, label], mode="lines",
+                                 line=dict(color=ORIGIN_COLOURS[r.origin], width=3), showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=shown.prior, y=labels, mode="markers", name=_t("pretest", lang),
+                             marker=dict(color="white", size=9, line=dict(color="#333", width=1.5))))
+    fig.add_trace(go.Scatter(x=shown.posterior, y=labels, mode="markers", name=_t("now", lang),
+                             marker=dict(color=[ORIGIN_COLOURS[o] for o in shown.origin], size=11)))
+    fig.update_layout(xaxis=dict(type="log", title=_t("prob_log", lang), tickformat=".1%"),
+                      height=120 + 28 * len(shown), legend=dict(orientation="h", y=-0.25))
+    return _layout(fig, _t("prepost", lang))
+
+
+def findings_heatmap(engine, finding_ids: list[str] | None = None, lang: str | None = None) -> go.Figure:
+    """Causes (rows, grouped by origin) × findings (columns): red raises a cause, blue lowers it."""
+    lang = lang or language()
+    finding_ids = list(finding_ids or engine.findings.index)
+    causes = engine.causes.assign(order=engine.causes.origin.map(list(ORIGIN_COLOURS).index)).sort_values(["order", "prior"], ascending=[True, False])
+    rows = [engine.causes.index.get_loc(c) for c in causes.index]
+    cols = [engine.findings.index.get_loc(f) for f in finding_ids]
+    z = engine.log_lr_pos[np.ix_(rows, cols)] / np.log(10)
+    z = np.where(z == 0, np.nan, z)  # unlinked: blank, not "neutral evidence"
+    y = [f"{r[f'name_{lang}']} · {origin_label(r.origin, lang)[:12]}" for _, r in causes.iterrows()]
+    x = list(engine.findings.loc[finding_ids, f"label_{lang}"])
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x, y=y, colorscale="RdBu", reversescale=True, zmid=0, zmin=-1, zmax=1,
+        colorbar=dict(title="log10 LR+", tickvals=[-1, -0.5, 0, 0.5, 1], ticktext=["0.1", "0.3", "1", "3", "10"]),
+        hovertemplate="%{y}<br>%{x}<br>log10 LR+ = %{z:.2f}<extra></extra>", xgap=1, ygap=1,
+    ))
+    fig.update_layout(height=260 + 17 * len(y), xaxis=dict(tickangle=-40, side="top"), yaxis=dict(autorange="reversed"))
+    return _layout(fig, pick(TEXT["heatmap"], lang), margin=dict(l=10, r=10, t=170, b=10), font=dict(family=FONT, size=11))

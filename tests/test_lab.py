@@ -1,0 +1,100 @@
+"""The differential lab and the body map, driven from pytest by setting widget values."""
+
+import re
+
+import pytest
+
+from backpain import bodymap
+from backpain.lab import DifferentialLab
+from backpain.reasoning_charts import evidence_ruler, findings_heatmap, pretest_posttest, ranking_bar, split_bar
+
+
+@pytest.fixture
+def lab(kb):
+    return DifferentialLab(kb, lang="en")
+
+
+def test_starts_with_pretest_probabilities_disclaimer_and_no_flag(lab):
+    assert lab.result.present == () and "pre-test" in lab.message.value
+    assert "Teaching model" in lab.disclaimer.value
+    assert "bp-no-flag" in lab.flags.value
+
+
+def test_ticking_findings_changes_ranking_and_raises_flags(lab):
+    lab.controls["assoc_saddle_anaesthesia"].value = "present"
+    assert 'data-flag="cauda_equina"' in lab.flags.value and 'data-urgency="emergency"' in lab.flags.value
+    lab.set_findings(["loc_interscapular", "agg_exertion", "char_pressure", "assoc_sweating"])
+    assert lab.result.top(1).index[0] in {"angina", "myocardial_infarction"}
+    assert 'data-flag="acute_coronary"' in lab.flags.value and "cauda_equina" not in lab.flags.value
+    bar = lab.last_figures["ranking"].data[0]
+    assert bar.y[-1].endswith(lab.result.top(1).name_en.iloc[0])  # top cause drawn at the top
+
+
+def test_absent_findings_count(lab):
+    lab.set_findings(["loc_thoracic"])
+    before = lab.result.ranking.loc["pneumonia"].posterior
+    lab.controls["assoc_fever"].value = "absent"
+    assert lab.result.absent == ("assoc_fever",)
+    assert lab.result.ranking.loc["pneumonia"].posterior < before
+
+
+def test_presets_reset_and_why_panel(lab, kb):
+    lab.preset.value = "renal_colic"
+    assert lab.result.top(1).index[0] == "renal_colic"
+    assert lab.why_cause.value == "renal_colic"
+    assert "Colicky" in lab.why.value and "LR" in lab.why.value
+    lab.why_cause.value = "lumbar_muscle_strain"
+    assert "Against" in lab.why.value
+    ruler = lab.last_figures["ruler"].data[0]
+    assert len(ruler.x) == len(lab.result.contributions("lumbar_muscle_strain").query("lr != 1"))
+    lab.reset()
+    assert lab.result.present == () and lab.preset.value is None
+    assert all(c.value == "unknown" for c in lab.controls.values())
+
+
+def test_source_quotes_appear_in_the_why_panel(lab):
+    lab.set_findings(["agg_meals", "loc_abdominal_pain", "assoc_nausea_vomiting"])
+    lab.why_cause.value = "pancreatitis"
+    assert "en_midback:" in lab.why.value and "after eating the pain intensifies" in lab.why.value
+
+
+def test_language_switch_relabels_everything(lab):
+    lab.preset.value = "cauda_equina"
+    lab.language.value = "zh"
+    assert lab.labels["assoc_fever"].value.startswith("发热")
+    assert "危险信号" in lab.flags.value and "急症" in lab.flags.value
+    assert "教学模型" in lab.disclaimer.value
+    assert re.search(r"[\u4e00-\u9fff]", lab.last_figures["ranking"].layout.title.text)
+    assert lab.result.present  # switching language keeps the findings
+
+
+def test_ask_next_lists_questions(lab):
+    lab.set_findings(["loc_thoracic"])
+    assert lab.ask.value.count('class="bp-ask"') == 6
+    assert "?" in lab.ask.value
+
+
+def test_charts_for_a_differential(kb):
+    d = kb.differential(["char_colicky", "loc_flank_left", "assoc_haematuria"])
+    assert len(split_bar(d, "en").data) == 3
+    assert ranking_bar(d, "zh", n=5).data[0].y[-1] == "肾绞痛"
+    pp = pretest_posttest(d, "en")
+    assert any(t.mode == "markers" for t in pp.data)
+    ruler = evidence_ruler(d, "renal_colic", kb.engine.findings, "en")
+    assert all(x > 0 for x in ruler.data[0].x)
+    heat = findings_heatmap(kb.engine, ["agg_movement", "rel_rest", "agg_meals", "agg_exertion"], "en")
+    assert heat.data[0].z.shape == (len(kb.engine.causes), 4)
+
+
+def test_body_map_regions_organs_and_causes(kb):
+    regions, organs = kb.body_regions, kb.organ_segments
+    refer = bodymap.organs_for_region(regions, organs)
+    assert "heart" in refer["interscapular"] and "kidney_bladder_uterus" in refer["flank_left"]
+    assert "heart" not in refer["lumbar"]
+    flank = bodymap.causes_for_region(kb.engine, "loc_flank_left")
+    assert "renal_colic" in flank.index and (flank.lr_pos > 1).all()
+    fig = bodymap.body_map(regions, organs, kb.engine, "zh", selected="flank_left")
+    assert len([s for s in fig.layout.shapes if s.type == "rect"]) == len(regions)
+    assert any("左侧腰部" in t.text[0] for t in fig.data if t.mode == "text")
+    with pytest.raises(ValueError, match="not a spinal level range"):
+        bodymap.level_range("T13-L1")
