@@ -54,12 +54,12 @@ def wait_for(url: str, timeout: float = 90) -> None:
 
 
 @contextmanager
-def server(args: list[str], ready_path: str, log: Path):
+def server(args: list[str], ready_path: str, log: Path, env: dict | None = None):
     """Run a Jupyter server command on a free loopback port; yield its base URL; stop it afterwards."""
     port = free_port()
     with open(log, "w") as out:
         proc = subprocess.Popen([*args, f"--port={port}"], stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, cwd=ROOT)
+                                start_new_session=True, cwd=ROOT, env={**os.environ, **(env or {})})
     try:
         wait_for(f"http://127.0.0.1:{port}{ready_path}")
         yield f"http://127.0.0.1:{port}"
@@ -152,3 +152,30 @@ def choose(select, prefix: str) -> None:
     match = [label for label in labels if label.startswith(prefix)]
     assert match, f"no option starting with {prefix!r} in {labels[:5]}…"
     select.select_option(index=labels.index(match[0]))
+
+
+@contextmanager
+def voila(notebook: str, tmp_path: Path):
+    """Voilà serving one notebook as an app (code hidden) on a free loopback port."""
+    bindir = Path(sys.executable).parent
+    args = [str(bindir / "voila"), str(ROOT / "notebooks" / notebook), "--no-browser", "--Voila.ip=127.0.0.1",
+            "--show_tracebacks=True", "--VoilaExecutor.timeout=120", "--ServerApp.port_retries=0",
+            "--template=backpain"]
+    with server(args, "/", tmp_path / "voila.log", env={"JUPYTER_PATH": str(ROOT / "share" / "jupyter")}) as url:
+        yield url
+
+
+def click_finding(page, finding_id: str, state: str = "present") -> None:
+    """Click the ✔ (present), ✘ (absent) or — (unknown) button of one finding in the differential lab."""
+    symbol = {"present": "✔", "absent": "✘", "unknown": "—"}[state]
+    row = page.locator(f".bp-finding-{finding_id}")
+    if not row.is_visible():  # open its accordion section first
+        section = row.locator("xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' jupyter-widget-Collapse ')][1]")
+        section.locator("> .jupyter-widget-Collapse-header").click()
+    row.locator("button", has_text=symbol).click()
+
+
+def ranking_labels(page) -> list[str]:
+    """The cause labels of the lab's ranking chart, most likely first (read from the plotly graph div)."""
+    return page.evaluate("() => { const gd = document.querySelector('.bp-ranking .js-plotly-plot');"
+                         " return gd ? [...gd.data[0].y].reverse() : []; }")

@@ -54,6 +54,9 @@ def test_committed_segments_and_mentions_equal_a_fresh_build_from_curation():
     assert segments.fillna("").astype(str).values.tolist() == committed_seg.astype(str).values.tolist()
     assert mentions.astype(str).values.tolist() == committed_men.astype(str).values.tolist()
     assert gaps.empty, f"lexicon terms named by a page but not curated:\n{gaps.to_string()}"
+    links = pd.read_csv(DEFAULT_DATA_DIR / "cause_findings.csv", dtype=str, keep_default_na=False)
+    texts = {s: (DEFAULT_DATA_DIR / "sources" / f"{s}.txt").read_text("utf-8") for s in set(committed_men.source_id)}
+    assert curation.link_spans(links, texts).equals(links)  # every quoted link already carries its span
 
 
 def test_every_cause_is_named_by_a_page_or_cited_from_the_literature(kb):

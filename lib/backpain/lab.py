@@ -134,13 +134,13 @@ class DifferentialLab:
         self.preset = w.Dropdown(layout=w.Layout(width="34em"))
         self.reset_button = w.Button(icon="undo")
         self.controls: dict[str, w.ToggleButtons] = {}
-        self.labels: dict[str, w.Label] = {}
+        self.labels: dict[str, w.HTML] = {}
         rows_by_group: dict[str, list] = {}
         for f in self.engine.findings.itertuples():
             toggle = w.ToggleButtons(options=STATES, value="unknown", tooltips=["unknown", "present", "absent"],
                                      style={"button_width": "2.6em"})
             toggle.observe(self._update, names="value")
-            label = w.Label(layout=w.Layout(width="19em"))
+            label = w.HTML(layout=w.Layout(width="21em"))  # wraps long labels, unlike Label
             row = w.HBox([toggle, label])
             row.add_class(f"bp-finding-{f.Index}")
             self.controls[f.Index], self.labels[f.Index] = toggle, label
@@ -204,7 +204,7 @@ class DifferentialLab:
     def _relabel(self, change=None) -> None:
         lang = self.lang
         for f, label in self.labels.items():
-            label.value = self.engine.findings.loc[f, f"label_{lang}"]
+            label.value = html.escape(self.engine.findings.loc[f, f"label_{lang}"])
         self.form.titles = tuple(pick(GROUP_TITLES[g], lang) for g in self.groups)
         self.preset.description = _ui("preset", lang)
         current = self.preset.value

@@ -106,14 +106,15 @@ class Engine:
     def raised_flags(self, present: Iterable[str]) -> pd.DataFrame:
         """Red flags whose trigger count is met, most urgent first."""
         present = set(present)
-        rows = []
-        for flag in self.flags.itertuples():
-            triggers = flag.trigger_findings.split(";")
+        raised, matched = [], []
+        for i, triggers in enumerate(self.flags.trigger_findings.str.split(";")):
             hits = [t for t in triggers if t in present]
-            if len(hits) >= flag.min_count:
-                rows.append({**flag._asdict(), "matched": hits, "rank": URGENCY_ORDER[flag.urgency]})
-        table = pd.DataFrame(rows, columns=[*self.flags.columns, "matched", "rank"])
-        return table.sort_values(["rank", "flag_id"]).drop(columns=["rank", "Index"], errors="ignore").reset_index(drop=True)
+            if len(hits) >= self.flags.min_count.iat[i]:
+                raised.append(i)
+                matched.append(hits)
+        table = self.flags.iloc[raised].assign(matched=matched)
+        order = table.urgency.map(URGENCY_ORDER)
+        return table.assign(_rank=order).sort_values(["_rank", "flag_id"]).drop(columns="_rank").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,8 @@ class Differential:
     @cached_property
     def split(self) -> pd.Series:
         """Posterior summed by group: spine (mechanical, incl. nerve, posture, psychosocial) / serious spinal / visceral."""
-        s = pd.Series(self.posterior, index=self.engine.group_of).groupby(level=0).sum()
-        return s.reindex(list(GROUPS)).fillna(0.0)
+        groups = self.engine.group_of
+        return pd.Series({g: float(self.posterior[groups == g].sum()) for g in GROUPS})
 
     @cached_property
     def by_origin(self) -> pd.Series:

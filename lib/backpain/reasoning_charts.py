@@ -70,7 +70,7 @@ def split_bar(diff, lang: str | None = None) -> go.Figure:
                              marker_color=GROUP_COLOURS[group], text=[f"{v:.0f}%" for v in values],
                              textposition="inside", insidetextanchor="middle"))
     fig.update_layout(barmode="stack", height=210, xaxis=dict(range=[0, 100], ticksuffix="%"),
-                      legend=dict(orientation="h", y=-0.35))
+                      legend=dict(orientation="h", y=-0.35), uniformtext=dict(minsize=10, mode="hide"))
     return _layout(fig, _t("split", lang))
 
 
