@@ -58,3 +58,22 @@ def test_taxonomy_notebook_draws_treemap_and_quotes(lab):
                                timeout=30_000)
         screenshot(quotes, "02_taxonomy_quotes")
         assert external(requests) == []
+
+
+def test_spine_vs_visceral_notebook_draws_heatmap_and_body_map(lab):
+    url, token = lab
+    with chromium_page(1400, 1100) as (page, requests):
+        run_all_in_lab(page, url, token, "03_spine_vs_visceral.ipynb")
+        _no_errors(page)
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=30_000)
+        heatmap = page.locator(".js-plotly-plot").first
+        page.wait_for_function("document.querySelector('.js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image') !== null",
+                               timeout=30_000)
+        screenshot(heatmap, "03_heatmap")
+        explorer = page.locator(".bp-region-details").first
+        assert "Heart" in explorer.text_content()
+        page.locator("button", has_text="Left flank (loin)").first.click()
+        page.wait_for_function("document.querySelector('.bp-region-details').textContent.includes('Renal colic')", timeout=30_000)
+        body = page.locator(".js-plotly-plot").nth(1)
+        screenshot(body.locator("xpath=ancestor::*[contains(@class,'widget-vbox')][1]"), "03_body_map")
+        assert external(requests) == []

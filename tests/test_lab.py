@@ -2,6 +2,8 @@
 
 import re
 
+import numpy as np
+
 import pytest
 
 from backpain import bodymap
@@ -83,7 +85,12 @@ def test_charts_for_a_differential(kb):
     ruler = evidence_ruler(d, "renal_colic", kb.engine.findings, "en")
     assert all(x > 0 for x in ruler.data[0].x)
     heat = findings_heatmap(kb.engine, ["agg_movement", "rel_rest", "agg_meals", "agg_exertion"], "en")
-    assert heat.data[0].z.shape == (len(kb.engine.causes), 4)
+    z = np.asarray(heat.data[0].z, dtype=float)
+    assert z.shape == (len(kb.engine.causes), 4)
+    rows = list(heat.data[0].y)
+    angina = rows.index(kb.causes.loc["angina", "name_en"])
+    assert z[angina, 3] > 0 and z[angina, 0] < 0  # exertion for, movement against
+    assert np.isnan(z).any()  # unlinked cells are blank, not "neutral evidence"
 
 
 def test_body_map_regions_organs_and_causes(kb):

@@ -115,20 +115,32 @@ def pretest_posttest(diff, lang: str | None = None, n: int = 8) -> go.Figure:
 
 
 def findings_heatmap(engine, finding_ids: list[str] | None = None, lang: str | None = None) -> go.Figure:
-    """Causes (rows, grouped by origin) × findings (columns): red raises a cause, blue lowers it."""
+    """Causes (rows, grouped by origin) × findings (columns): red raises a cause, blue lowers it.
+
+    Only direct links are drawn; a blank cell is a cause the finding says nothing specific about.
+    """
     lang = lang or language()
     finding_ids = list(finding_ids or engine.findings.index)
-    causes = engine.causes.assign(order=engine.causes.origin.map(list(ORIGIN_COLOURS).index)).sort_values(["order", "prior"], ascending=[True, False])
-    rows = [engine.causes.index.get_loc(c) for c in causes.index]
-    cols = [engine.findings.index.get_loc(f) for f in finding_ids]
-    z = engine.log_lr_pos[np.ix_(rows, cols)] / np.log(10)
-    z = np.where(z == 0, np.nan, z)  # unlinked: blank, not "neutral evidence"
-    y = [f"{r[f'name_{lang}']} · {origin_label(r.origin, lang)[:12]}" for _, r in causes.iterrows()]
-    x = list(engine.findings.loc[finding_ids, f"label_{lang}"])
+    order = list(ORIGIN_COLOURS)
+    causes = engine.causes.assign(order=engine.causes.origin.map(order.index)).sort_values(["order", "prior"], ascending=[True, False])
+    links = engine.links.set_index(["cause_id", "finding_id"]).lr_pos
+    z = np.array([[np.log10(links.get((c, f), np.nan)) for f in finding_ids] for c in causes.index])
+    y = list(causes[f"name_{lang}"])
+    labels = engine.findings.loc[finding_ids, f"label_{lang}"]
+    x = [t if len(t) <= 34 else t[:33] + "…" for t in labels]
+    hover = [[f"{y[i]} ({origin_label(o, lang)})<br>{labels.iloc[j]}<br>LR+ {10 ** z[i, j]:.2g}" if not np.isnan(z[i, j]) else ""
+              for j in range(len(finding_ids))] for i, o in enumerate(causes.origin)]
     fig = go.Figure(go.Heatmap(
-        z=z, x=x, y=y, colorscale="RdBu", reversescale=True, zmid=0, zmin=-1, zmax=1,
-        colorbar=dict(title="log10 LR+", tickvals=[-1, -0.5, 0, 0.5, 1], ticktext=["0.1", "0.3", "1", "3", "10"]),
-        hovertemplate="%{y}<br>%{x}<br>log10 LR+ = %{z:.2f}<extra></extra>", xgap=1, ygap=1,
+        z=z, x=x, y=y, colorscale="RdBu", reversescale=True, zmid=0, zmin=-1, zmax=1, hovertext=hover,
+        hoverinfo="text", xgap=1, ygap=1,
+        colorbar=dict(title="LR+", tickvals=[-1, -0.5, 0, 0.5, 1], ticktext=["0.1", "0.3", "1", "3", "10"]),
     ))
-    fig.update_layout(height=260 + 17 * len(y), xaxis=dict(tickangle=-40, side="top"), yaxis=dict(autorange="reversed"))
-    return _layout(fig, pick(TEXT["heatmap"], lang), margin=dict(l=10, r=10, t=170, b=10), font=dict(family=FONT, size=11))
+    # a coloured strip on the left shows each row's origin
+    fig.add_trace(go.Heatmap(z=[[order.index(o)] for o in causes.origin], x=["·"], y=y, xaxis="x2",
+                             colorscale=[[i / (len(order) - 1), c] for i, c in enumerate(ORIGIN_COLOURS.values())],
+                             zmin=0, zmax=len(order) - 1, showscale=False, hoverinfo="skip"))
+    fig.update_layout(height=300 + 17 * len(y), yaxis=dict(autorange="reversed", anchor="free", position=0),
+                      xaxis=dict(tickangle=-45, side="top", domain=[0.03, 1]),
+                      xaxis2=dict(domain=[0, 0.02], showticklabels=False, side="top"))
+    return _layout(fig, pick(TEXT["heatmap"], lang), margin=dict(l=10, r=10, t=250, b=10),
+                   font=dict(family=FONT, size=11), title_y=0.99)
