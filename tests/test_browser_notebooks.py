@@ -77,3 +77,32 @@ def test_spine_vs_visceral_notebook_draws_heatmap_and_body_map(lab):
         body = page.locator(".js-plotly-plot").nth(1)
         screenshot(body.locator("xpath=ancestor::*[contains(@class,'widget-vbox')][1]"), "03_body_map")
         assert external(requests) == []
+
+
+def test_comparison_notebooks_render_every_chart(lab):
+    url, token = lab
+    with chromium_page(1400, 1100) as (page, requests):
+        run_all_in_lab(page, url, token, "05_comparing_sources.ipynb")
+        _no_errors(page)
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 7", timeout=60_000)
+        plots = page.locator(".js-plotly-plot")
+        for i, name in enumerate(["coverage", "agreement", "origin_mix", "red_flags", "noise", "rubrics", "readability"]):
+            screenshot(plots.nth(i), f"05_{i}_{name}")
+        page.locator(".bp-rubric-result").first.scroll_into_view_if_needed()
+        form = page.locator(".bp-rubric-result").first.locator("xpath=..")
+        form.locator(".widget-toggle-buttons").first.locator("button", has_text="1").click()
+        page.get_by_role("button", name="Compare with the workbook").click()
+        page.wait_for_function("document.querySelector('.bp-rubric-result').textContent.includes('Agreement on 1 item')",
+                               timeout=30_000)
+        screenshot(form, "05_rubric_exercise")
+        assert external(requests) == []
+    with chromium_page(1400, 1100) as (page, requests):
+        run_all_in_lab(page, url, token, "06_advice_vs_guidelines.ipynb")
+        _no_errors(page)
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        screenshot(page.locator(".js-plotly-plot").first, "06_advice_bars")
+        table = page.locator(".bp-advice-table").first
+        assert table.locator("tr.bp-advice[data-stance='not_recommended']").count() >= 1
+        assert "针灸" in table.text_content()
+        screenshot(table, "06_advice_table")
+        assert external(requests) == []

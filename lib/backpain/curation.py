@@ -7,8 +7,11 @@ A curator writes, in data/curation/:
       every occurrence of `quote` (inside each occurrence of `within`, when given) names cause_id.
       stance 'exclude' records words that look like a cause name but are not one there.
 
-`python -m backpain.curation` rewrites data/segments.csv and data/mentions.csv from these, fills
-the spans of cause_findings.csv rows that cite a page by its words (evidence = source_id, quote), and
+  treatment_rules.csv source_id, treatment_id, quote, within, note   (the same, for advice)
+
+`python -m backpain.curation` rewrites data/segments.csv, mentions.csv and treatment_mentions.csv
+from these, fills the spans of rows that cite a page by its words (evidence = source_id, quote) in
+cause_findings.csv and quality/ratings.csv, and
 lists any occurrence of a lexicon term that no rule accounts for (the page named something the
 curator has not yet looked at). Tests check that the committed files equal a fresh build.
 """
@@ -24,7 +27,6 @@ import pandas as pd
 from .kb import data_dir, read_table
 
 SEGMENT_COLUMNS = ["source_id", "start", "end", "kind", "heading"]
-MENTION_COLUMNS = ["source_id", "start", "end", "quote", "cause_id", "stance"]
 
 
 class CurationError(ValueError):
@@ -70,17 +72,22 @@ def _rule_spans(rule, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def apply_rules(rules: pd.DataFrame, texts: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(mentions, excluded spans). Rules with `within` are more specific and override general ones."""
+def apply_rules(rules: pd.DataFrame, texts: Mapping[str, str], id_column: str = "cause_id") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(mentions, excluded spans). Rules with `within` are more specific and override general ones.
+
+    Rules without a stance column (treatment rules) give rows without one.
+    """
     has_within = rules.within.notna() & (rules.within != "")
     decided: dict[tuple, str] = {}
     for rule in pd.concat([rules[~has_within], rules[has_within]]).itertuples():
         for start, end in _rule_spans(rule, texts[rule.source_id]):
-            decided[(rule.source_id, start, end, rule.quote, rule.cause_id)] = rule.stance
-    rows = [(*key, stance) for key, stance in decided.items()]
-    table = pd.DataFrame(rows, columns=MENTION_COLUMNS).sort_values(["source_id", "start", "cause_id"])
+            decided[(rule.source_id, start, end, rule.quote, getattr(rule, id_column))] = getattr(rule, "stance", "")
+    columns = ["source_id", "start", "end", "quote", id_column, "stance"]
+    table = pd.DataFrame([(*key, stance) for key, stance in decided.items()], columns=columns)
+    table = table.sort_values(["source_id", "start", id_column])
     excluded = table[table.stance == "exclude"].reset_index(drop=True)
-    return table[table.stance != "exclude"].reset_index(drop=True), excluded
+    kept = table[table.stance != "exclude"].reset_index(drop=True)
+    return (kept if "stance" in rules else kept.drop(columns="stance")), excluded
 
 
 def unaccounted(lexicon: pd.DataFrame, languages: Mapping[str, str], texts: Mapping[str, str],
@@ -96,52 +103,58 @@ def unaccounted(lexicon: pd.DataFrame, languages: Mapping[str, str], texts: Mapp
     return pd.DataFrame(missing, columns=["source_id", "start", "term", "context"])
 
 
-def link_spans(links: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFrame:
-    """cause_findings rows citing a page: evidence 'source_id' + quote becomes 'source_id:start-end'.
+def quote_spans(table: pd.DataFrame, texts: Mapping[str, str], name: str = "table") -> pd.DataFrame:
+    """Rows citing a page by its words (evidence = a source_id, quote = the words) get evidence 'source_id:start-end'.
 
-    The span is the first occurrence of the quote (give a longer quote to pick another); rows that
-    already carry a span keep it, and the loader checks that the span still holds the quote.
+    The span is the first occurrence of the quote (give a longer quote to pick another). Rows whose
+    evidence is a reference id, or already a span, are left alone; the loader checks every span.
     """
-    out = links.copy()
-    for i, row in out[out.basis == "source"].iterrows():
-        source = str(row.evidence)
-        if ":" in source:
-            continue
-        if source not in texts:
-            raise CurationError(f"cause_findings: unknown source '{source}' for {row.cause_id}/{row.finding_id}")
-        at = texts[source].find(row.quote)
+    out = table.copy()
+    for i, row in out[out.evidence.isin(list(texts))].iterrows():
+        at = texts[row.evidence].find(row.quote) if isinstance(row.quote, str) and row.quote else -1
         if at < 0:
-            raise CurationError(f"cause_findings: {row.quote!r} not found in {source}")
-        out.loc[i, "evidence"] = f"{source}:{at}-{at + len(row.quote)}"
+            raise CurationError(f"{name}, row {i + 2}: quote {row.quote!r} not found in {row.evidence}")
+        out.loc[i, "evidence"] = f"{row.evidence}:{at}-{at + len(row.quote)}"
     return out
 
 
-def build(path: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(segments, mentions, unaccounted) built from data/curation/ and the corpus."""
-    path = Path(path or data_dir())
+QUOTED_TABLES = ("cause_findings.csv", "quality/ratings.csv")
+
+
+def corpus(path: Path) -> tuple[dict, dict]:
+    """(texts, languages) of the curated sources, by source_id."""
     sources = read_table(path / "sources" / "sources.csv")
     texts = {r.source_id: (path / "sources" / r.file).read_text("utf-8") for r in sources.itertuples()}
-    languages = dict(zip(sources.source_id, sources.language))
-    segments = build_segments(read_table(path / "curation" / "segment_starts.csv"), texts)
+    return texts, dict(zip(sources.source_id, sources.language))
+
+
+def build(path: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every offset-bearing table, rebuilt from data/curation/ and the corpus, plus 'gaps' (unaccounted terms)."""
+    path = Path(path or data_dir())
+    texts, languages = corpus(path)
     mentions, excluded = apply_rules(read_table(path / "curation" / "mention_rules.csv"), texts)
-    gaps = unaccounted(read_table(path / "lexicon.csv"), languages, texts, pd.concat([mentions, excluded]))
-    return segments, mentions, gaps
+    treatments, _ = apply_rules(read_table(path / "curation" / "treatment_rules.csv"), texts, "treatment_id")
+    built = {
+        "segments.csv": build_segments(read_table(path / "curation" / "segment_starts.csv"), texts),
+        "mentions.csv": mentions,
+        "treatment_mentions.csv": treatments,
+        **{name: quote_spans(read_table(path / name), texts, name) for name in QUOTED_TABLES},
+    }
+    built["gaps"] = unaccounted(read_table(path / "lexicon.csv"), languages, texts, pd.concat([mentions, excluded]))
+    return built
 
 
 def main(argv: list[str] | None = None) -> int:
     path = Path(argv[0]) if argv else data_dir()
     try:
-        segments, mentions, gaps = build(path)
+        built = build(path)
     except CurationError as error:
         print(f"curation failed: {error}", file=sys.stderr)
         return 1
-    segments.to_csv(path / "segments.csv", index=False)
-    mentions.to_csv(path / "mentions.csv", index=False)
-    sources = read_table(path / "sources" / "sources.csv")
-    texts = {r.source_id: (path / "sources" / r.file).read_text("utf-8") for r in sources.itertuples()}
-    links = link_spans(read_table(path / "cause_findings.csv"), texts)
-    links.to_csv(path / "cause_findings.csv", index=False)
-    print(f"wrote {len(segments)} segments and {len(mentions)} mentions")
+    gaps = built.pop("gaps")
+    for name, table in built.items():
+        table.to_csv(path / name, index=False)
+    print("wrote " + ", ".join(f"{name} ({len(table)} rows)" for name, table in built.items()))
     if not gaps.empty:
         print(f"{len(gaps)} lexicon term occurrence(s) no rule accounts for:", file=sys.stderr)
         print(gaps.to_string(index=False), file=sys.stderr)

@@ -164,6 +164,33 @@ def priors(base_rates: pd.DataFrame, links: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def ratings(ratings: pd.DataFrame, items: pd.DataFrame, sources: Iterable, texts: Texts) -> list[Problem]:
+    """A rated source is rated on every item, within the item's scale; 'not applicable' only for DISCERN section 2.
+
+    A source with no ratings at all is simply not rated yet (e.g. a page an instructor just added).
+    """
+    file, problems = "quality/ratings.csv", []
+    scale = items.set_index(["instrument", "item_id"])
+    for i, row in ratings.iterrows():
+        key = (row.instrument, row.item_id)
+        if key not in scale.index:
+            problems.append(Problem(file, csv_row(i), "item_id", f"unknown rubric item {row.instrument}/{row.item_id}"))
+            continue
+        item = scale.loc[key]
+        if pd.isna(row.score):
+            if not (row.instrument == "discern" and str(item.section) == "2"):
+                problems.append(Problem(file, csv_row(i), "score", "only DISCERN section 2 items may be 'not applicable' (empty)"))
+        elif not item.scale_min <= row.score <= item.scale_max:
+            problems.append(Problem(file, csv_row(i), "score", f"{row.score} is outside {item.scale_min}–{item.scale_max}"))
+    have = set(zip(ratings.source_id, ratings.instrument, ratings.item_id))
+    for source in set(sources) & set(ratings.source_id):
+        for instrument, item_id in scale.index:
+            if (source, instrument, item_id) not in have:
+                problems.append(Problem(file, None, "item_id", f"'{source}' has no rating for {instrument}/{item_id}"))
+    quoted = ratings[ratings.evidence.notna()]
+    return problems + evidence(quoted.assign(basis="source"), (), texts, file)
+
+
 def flag_counts(flags: pd.DataFrame) -> list[Problem]:
     return [
         Problem("red_flags.csv", csv_row(i), "min_count", f"needs {row.min_count} of only {len(row.trigger_findings.split(';'))} triggers")
@@ -205,6 +232,15 @@ RULES: list[Rule] = [
     lambda t, x, raw: unknown_ids(t["organ_segments"], "organ_segments.csv", "reference_id", t["references"].reference_id, "reference_id"),
     lambda t, x, raw: listed_ids(t["lab_presets"], "lab_presets.csv", "present", t["findings"].finding_id, "finding_id"),
     lambda t, x, raw: listed_ids(t["lab_presets"].dropna(subset=["absent"]), "lab_presets.csv", "absent", t["findings"].finding_id, "finding_id"),
+    lambda t, x, raw: unknown_ids(t["treatments"], "treatments.csv", "reference_id", t["references"].reference_id, "reference_id"),
+    lambda t, x, raw: unknown_ids(t["treatment_mentions"], "treatment_mentions.csv", "treatment_id", t["treatments"].treatment_id, "treatment_id"),
+    lambda t, x, raw: unknown_ids(t["treatment_mentions"], "treatment_mentions.csv", "source_id", x, "source_id"),
+    lambda t, x, raw: spans(t["treatment_mentions"], "treatment_mentions.csv", x),
+    lambda t, x, raw: quotes_match(t["treatment_mentions"], x, "treatment_mentions.csv"),
+    lambda t, x, raw: unknown_ids(t["rubric_items"], "quality/rubric_items.csv", "reference_id", t["references"].reference_id, "reference_id"),
+    lambda t, x, raw: ratings(t["ratings"], t["rubric_items"], x, x),
+    lambda t, x, raw: unknown_ids(t["conclusions"], "quality/conclusions.csv", "source_id", x, "source_id"),
+    lambda t, x, raw: unknown_ids(t["benchmarks"], "quality/published_benchmarks.csv", "reference_id", t["references"].reference_id, "reference_id"),
 ]
 
 

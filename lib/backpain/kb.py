@@ -36,6 +36,12 @@ FILES = {
     "body_regions": "body_regions.csv",
     "organ_segments": "organ_segments.csv",
     "lab_presets": "lab_presets.csv",
+    "treatments": "treatments.csv",
+    "treatment_mentions": "treatment_mentions.csv",
+    "rubric_items": "quality/rubric_items.csv",
+    "ratings": "quality/ratings.csv",
+    "benchmarks": "quality/published_benchmarks.csv",
+    "conclusions": "quality/conclusions.csv",
 }
 
 

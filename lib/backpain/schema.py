@@ -222,6 +222,84 @@ LAB_PRESETS = _schema(
     }
 )
 
+STANCES_GUIDELINE = ("recommended", "only_with_exercise", "conditional", "not_recommended", "not_covered", "not_applicable")
+TREATMENT_CATEGORIES = ("drug", "injection", "physical_therapy_modality", "manual_therapy", "exercise", "device",
+                        "surgery", "self_care", "rest", "complementary", "folk_remedy", "referral", "other")
+INSTRUMENTS = ("jama", "discern", "hon", "accuracy")
+_STATUS = ("confirmed", "secondary", "unconfirmed")
+
+TREATMENTS = _schema(
+    {
+        "treatment_id": _id(unique=True),
+        "name_en": Column(**_text),
+        "name_zh": Column(**_text),
+        "category": _choice(TREATMENT_CATEGORIES),
+        "stance": _choice(STANCES_GUIDELINE),
+        "guideline": _choice(("nice_ng59", "qaseem2017", "none")),
+        "position_en": Column(**_text),
+        "position_zh": Column(**_text),
+        "reference_id": Column("string", Check.str_matches(_ID), nullable=True),
+        "status": _choice(_STATUS),
+        "note": Column(**_optional_text),
+    }
+)
+
+TREATMENT_MENTIONS = _schema(
+    {
+        "source_id": _id(),
+        "start": _offset(),
+        "end": _offset(),
+        "quote": Column(**_text),
+        "treatment_id": _id(),
+    }
+)
+
+RUBRIC_ITEMS = _schema(
+    {
+        "instrument": _choice(INSTRUMENTS),
+        "item_id": _id(),
+        "section": Column("string", nullable=True),
+        "text_en": Column(**_text),
+        "text_zh": Column(**_text),
+        "scale_min": Column("int64"),
+        "scale_max": Column("int64"),
+        "reference_id": _id(),
+        "note": Column(**_optional_text),
+    },
+    unique=["instrument", "item_id"],
+)
+
+RATINGS = _schema(
+    {
+        "source_id": _id(),
+        "instrument": _choice(INSTRUMENTS),
+        "item_id": _id(),
+        "score": Column("Int64", nullable=True),  # empty = not applicable (DISCERN section 2 only)
+        "justification": Column(**_text),
+        "evidence": Column(**_optional_text),  # source_id:start-end of the quote, if any
+        "quote": Column(**_optional_text),
+    },
+    unique=["source_id", "instrument", "item_id"],
+)
+
+BENCHMARKS = _schema(
+    {
+        "instrument": Column(**_text),
+        "study": Column(**_text),
+        "population": Column(**_text),
+        "statistic": Column(**_text),
+        "value_low": Column("float64", nullable=True),
+        "value_high": Column("float64", nullable=True),
+        "reference_id": _id(),
+        "status": _choice(_STATUS),
+        "note": Column(**_optional_text),
+    }
+)
+
+CONCLUSIONS = _schema(
+    {"source_id": _id(unique=True), "conclusion_en": Column(**_text), "conclusion_zh": Column(**_text)}
+)
+
 # Written as true/false in the CSV (so a typo such as "yes" is caught), handed out as bool.
 BOOLEAN_COLUMNS = {"taxonomy": ["can_t_miss"]}
 
@@ -239,4 +317,10 @@ SCHEMAS = {
     "body_regions": BODY_REGIONS,
     "organ_segments": ORGAN_SEGMENTS,
     "lab_presets": LAB_PRESETS,
+    "treatments": TREATMENTS,
+    "treatment_mentions": TREATMENT_MENTIONS,
+    "rubric_items": RUBRIC_ITEMS,
+    "ratings": RATINGS,
+    "benchmarks": BENCHMARKS,
+    "conclusions": CONCLUSIONS,
 }

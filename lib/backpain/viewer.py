@@ -130,3 +130,22 @@ def render_quotes(kb, cause_id: str, lang: str | None = None, context: int = 40)
         for q in quotes.itertuples()
     )
     return HTML(f'{head}<table class="bp-quote-table">{rows}</table></div>')
+
+
+def render_advice(table, source_id: str, lang: str | None = None) -> HTML:
+    """One page's advice, colour-coded by guideline stance: the page's words beside the guideline's position."""
+    from .advice import STANCE_COLOURS, STANCE_LABELS
+
+    lang = lang or language()
+    rows = []
+    for r in table[table.source_id == source_id].itertuples():
+        colour = STANCE_COLOURS[r.stance]
+        unconfirmed = " <small>(guideline position unconfirmed)</small>" if r.status == "unconfirmed" else ""
+        rows.append(
+            f'<tr class="bp-advice" data-stance="{r.stance}"><td style="border-left:8px solid {colour};text-align:left">'
+            f"<b>{html.escape(getattr(r, f'name_{lang}'))}</b><br><small>{html.escape(pick(STANCE_LABELS[r.stance], lang))}</small></td>"
+            f'<td style="text-align:left">“{html.escape(r.first_quote)}” <small>×{r.mentions}</small></td>'
+            f"<td style='text-align:left'>{html.escape(getattr(r, f'position_{lang}'))}{unconfirmed}</td></tr>"
+        )
+    head = pick(("Advice", "建议"), lang), pick(("The page says", "网页原文"), lang), pick(("The guideline says", "指南立场"), lang)
+    return HTML(f'<table class="bp-advice-table"><tr><th>{head[0]}</th><th>{head[1]}</th><th>{head[2]}</th></tr>{"".join(rows)}</table>')
