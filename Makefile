@@ -6,7 +6,10 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test setup validate curate bench clean
+PRESENT_PORT ?= 8866
+VOILA_FLAGS ?=
+
+.PHONY: lab test setup validate curate bench present html instructor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +30,19 @@ validate: $(STAMP)
 
 curate: $(STAMP)
 	$(BIN)/python -m backpain.curation && $(BIN)/python -m backpain.validate
+
+# Serve the notebooks as apps (code hidden) on this machine only, for projecting in class.
+present: $(STAMP)
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks --template=backpain --Voila.ip=127.0.0.1 \
+	  --port=$(PRESENT_PORT) --ServerApp.port_retries=0 --VoilaExecutor.timeout=120 $(VOILA_FLAGS)
+
+# Every notebook as a self-contained HTML page (charts interactive, plotly.js inline, no CDN).
+html: $(STAMP)
+	$(BIN)/python -m backpain.export build/html
+
+# Instructor copies of the notebooks with the exercise solutions (students' copies never hold them).
+instructor: $(STAMP)
+	$(BIN)/python -m backpain.instructor build/instructor
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done

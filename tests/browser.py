@@ -54,11 +54,16 @@ def wait_for(url: str, timeout: float = 90) -> None:
 
 
 @contextmanager
-def server(args: list[str], ready_path: str, log: Path, env: dict | None = None):
-    """Run a Jupyter server command on a free loopback port; yield its base URL; stop it afterwards."""
-    port = free_port()
+def server(args: list[str], ready_path: str, log: Path, env: dict | None = None, port: int | None = None):
+    """Run a server command on a free loopback port; yield its base URL; stop it (whole process group).
+
+    Without `port`, a free one is chosen and passed as --port; with it, the command already names it.
+    """
+    if port is None:
+        port = free_port()
+        args = [*args, f"--port={port}"]
     with open(log, "w") as out:
-        proc = subprocess.Popen([*args, f"--port={port}"], stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True, cwd=ROOT, env={**os.environ, **(env or {})})
     try:
         wait_for(f"http://127.0.0.1:{port}{ready_path}")

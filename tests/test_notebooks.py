@@ -43,3 +43,17 @@ def test_code_cells_are_short_calls_into_the_library(path):
             lines = [l for l in "".join(cell["source"]).splitlines() if l.strip() and not l.strip().startswith("#")]
             assert len(lines) <= 10, f"{path.name}: a {len(lines)}-line code cell belongs in lib/"
             assert "def " not in "".join(cell["source"]), f"{path.name}: define functions in lib/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_interactive_cells_define_nothing_later_cells_need(path):
+    """Static exports skip cells tagged 'interactive'; nothing after them may depend on them."""
+    import ast
+
+    cs = [c for c in cells(path) if c["cell_type"] == "code"]
+    for i, cell in enumerate(cs):
+        if "interactive" in cell["metadata"].get("tags", []):
+            tree = ast.parse("".join(cell["source"]))
+            names = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+            later = "".join("".join(c["source"]) for c in cs[i + 1:])
+            assert not any(n in later for n in names), f"{path.name}: {names} used after an interactive cell"

@@ -1,0 +1,68 @@
+"""`make present` and `make html`, as an instructor and a student would use them, in real Chromium."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from browser import ROOT, chromium_page, external, free_port, require_chromium, screenshot, server
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+
+
+@pytest.fixture(scope="module")
+def present(tmp_path_factory):
+    """The real `make present` command, on a free loopback port, stopped afterwards."""
+    require_chromium()
+    log = tmp_path_factory.mktemp("present") / "present.log"
+    port = free_port()
+    args = ["make", "--no-print-directory", "present", f"PRESENT_PORT={port}", "VOILA_FLAGS=--no-browser"]
+    with server(args, "/", log, port=port) as url:
+        yield url
+
+
+def test_present_serves_the_quiz_and_a_student_can_answer(present):
+    with chromium_page(1300, 1200) as (page, requests):
+        page.goto(f"{present}/voila/render/07_case_quiz.ipynb", wait_until="domcontentloaded", timeout=120_000)
+        page.wait_for_selector(".bp-case", timeout=120_000)
+        assert "import backpain" not in page.content()  # code hidden
+        page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text="Spine / musculoskeletal").click()
+        select = page.locator(".widget-dropdown select").first
+        labels = select.evaluate("s => [...s.options].map(o => o.textContent.replace(/\\u00a0/g, ' '))")
+        select.select_option(index=labels.index("Lumbar muscle strain (chronic overuse)"))
+        page.locator(".widget-toggle-buttons").nth(2).locator("button", has_text="Routine").click()
+        page.get_by_role("button", name="Check my answer").click()
+        page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='true']", timeout=30_000)
+        assert "1/1 causes" in page.inner_text(".bp-score")
+        screenshot(page, "07_quiz_feedback")
+        page.get_by_role("button", name="Next case ▶").click()
+        page.wait_for_function("document.querySelector('.bp-case').textContent.includes('2/')", timeout=30_000)
+        page.get_by_role("button", name="中文").click()
+        page.wait_for_function("document.querySelector('.bp-case').textContent.includes('病例')", timeout=30_000)
+        screenshot(page, "07_quiz_zh")
+        assert external(requests) == []
+
+
+def test_present_serves_the_lab(present):
+    with chromium_page() as (page, requests):
+        page.goto(f"{present}/voila/render/04_differential_lab.ipynb", wait_until="domcontentloaded", timeout=120_000)
+        page.wait_for_selector(".bp-ranking .js-plotly-plot", timeout=120_000)
+        assert external(requests) == []
+
+
+def test_make_html_exports_offline_pages_with_live_charts(tmp_path):
+    require_chromium()
+    env = {**os.environ}
+    result = subprocess.run(["make", "--no-print-directory", "html"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = ROOT / "build" / "html"
+    pages = sorted(out.glob("*.html"))
+    assert [p.stem for p in pages] == [p.stem for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+    for name, min_plots in (("02_cause_taxonomy", 1), ("05_comparing_sources", 7)):
+        with chromium_page() as (page, requests):
+            page.goto((out / f"{name}.html").as_uri())
+            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {min_plots}", timeout=60_000)
+            assert "Static copy for reading" in page.inner_text("body")
+            assert [u for u in requests if not u.startswith("file:")] == []  # nothing leaves the machine
+            screenshot(page, f"html_{name}")
