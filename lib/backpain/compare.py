@@ -97,3 +97,14 @@ def red_flag_coverage(mentions: pd.DataFrame, red_flags: pd.DataFrame, taxonomy:
     sets = cause_sets(mentions)
     dangers = [set(f.cause_ids.split(";")) & cant_miss for f in red_flags.itertuples()]
     return pd.DataFrame({s: [bool(d & sets.get(s, set())) for d in dangers] for s in sources}, index=red_flags.flag_id)
+
+
+def with_ingested(mentions: pd.DataFrame, store) -> pd.DataFrame:
+    """Curated mentions (auto = False) and an ingest store's machine-extracted ones (auto = True, the
+    page id suffixed ' (auto)') in one frame, so every chart can show which is which."""
+    curated = mentions.assign(auto=False)
+    if not store.mentions_path.exists():
+        return curated
+    auto = pd.read_csv(store.mentions_path, dtype={"source_id": str})
+    auto = auto.assign(source_id=auto.source_id + " (auto)", auto=True)
+    return pd.concat([curated, auto[curated.columns]], ignore_index=True)

@@ -44,27 +44,46 @@ def _mark(text: str, covering: list, causes, lang: str) -> str:
         tips.append(f"{c.name_en} / {c.name_zh} — {origin_label(c.origin, lang)} ({m.stance})")
     origin = causes.loc[covering[0].cause_id].origin
     colour = ORIGIN_COLOURS[origin]
+    line = "dashed" if all(m.stance == "negated" for m in covering) else "solid"  # negated: dashed
     ids = " ".join(sorted({m.cause_id for m in covering}))
     return (
         f'<mark class="bp-mention" data-cause="{html.escape(ids)}" data-origin="{origin}" '
-        f'style="background:{colour}33;border-bottom:2px solid {colour};padding:0 1px" '
+        f'style="background:{colour}33;border-bottom:2px {line} {colour};padding:0 1px" '
         f'title="{html.escape(chr(10).join(tips))}">{html.escape(text)}</mark>'
     )
 
 
 def render_source(kb, source_id: str, lang: str | None = None, max_chars: int | None = None) -> HTML:
     """The page with its segments labelled and its mentions highlighted (hover for the standard name)."""
-    lang = lang or language()
-    text = kb.text(source_id)
-    mentions = list(kb.mentions[kb.mentions.source_id == source_id].sort_values("start").itertuples())
-    causes = kb.causes
     info = kb.sources.set_index("source_id").loc[source_id]
+    mentions = kb.mentions[kb.mentions.source_id == source_id]
+    return render_page(kb.text(source_id), info.title, info.language, kb.segments_of(source_id), mentions,
+                       kb.causes, lang, max_chars)
+
+
+def render_ingested(kb, store, source_id: str, lang: str | None = None) -> HTML:
+    """An ingested page with its machine-extracted mentions, marked as such."""
+    import pandas as pd
+
+    text = (store.pages / f"{source_id}.txt").read_text(encoding="utf-8")
+    info = {r["source_id"]: r for r in store.registry()}[source_id]
+    mentions = pd.read_csv(store.mentions_path)
+    segments = pd.DataFrame([{"start": 0, "end": len(text), "kind": "body",
+                              "heading": "machine-extracted mentions, not checked by a curator"}])
+    return render_page(text, f"{info['original_name']} (auto)", info["language"], segments,
+                       mentions[mentions.source_id == source_id], kb.causes, lang)
+
+
+def render_page(text: str, title: str, page_lang: str, segments, mentions, causes, lang: str | None = None,
+                max_chars: int | None = None) -> HTML:
+    lang = lang or language()
+    mentions = list(mentions.sort_values("start").itertuples())
     parts = [
-        f'<div class="bp-source" lang="{info.language}" style="font-family:system-ui,\'Noto Sans CJK SC\',sans-serif;'
+        f'<div class="bp-source" lang="{html.escape(page_lang)}" style="font-family:system-ui,\'Noto Sans CJK SC\',sans-serif;'
         'line-height:1.6;max-height:38em;overflow:auto;border:1px solid #ccc;padding:0.5em 1em">',
-        f'<div style="font-weight:bold;margin-bottom:0.5em">{html.escape(info.title)}</div>',
+        f'<div style="font-weight:bold;margin-bottom:0.5em">{html.escape(title)}</div>',
     ]
-    for seg in kb.segments_of(source_id).itertuples():
+    for seg in segments.itertuples():
         if max_chars is not None and seg.start >= max_chars:
             parts.append('<div style="color:#777">…</div>')
             break

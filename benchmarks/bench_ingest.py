@@ -1,0 +1,80 @@
+"""Ingest + extraction throughput and peak memory on synthetic corpora built from the real pages.
+
+For each size (number of pages), a corpus is written to a scratch folder: every page is a random
+mix of paragraphs from the five curated pages (Chinese and English), about 25 KB, with a unique
+first line so no page is a duplicate. Each size is ingested in a fresh process, so its peak memory
+(ru_maxrss) is its own. Prints MB/s for the whole ingest and for extraction alone; asserts nothing.
+
+    python benchmarks/bench_ingest.py [SIZES...]      (default: 1000 3000 10000 pages)
+"""
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+import backpain
+from backpain import ingest
+from backpain.extract import Extractor
+corpus, store = Path(sys.argv[1]), Path(sys.argv[2])
+kb = backpain.load()
+t0 = time.perf_counter()
+outcomes = ingest.ingest([corpus], ingest.Store(store), kb)
+ingest_s = time.perf_counter() - t0
+ex = Extractor.from_kb(kb)
+t0, chars, mentions = time.perf_counter(), 0, 0
+for page in sorted((store / "pages").glob("*.txt")):
+    text = page.read_text("utf-8")
+    chars += len(text.encode("utf-8"))
+    mentions += len(ex.find(text))
+extract_s = time.perf_counter() - t0
+print(json.dumps({"pages": sum(o.status == "ingested" for o in outcomes), "ingest_s": ingest_s, "extract_s": extract_s,
+                  "text_bytes": chars, "mentions": mentions, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def build_corpus(folder: Path, pages: int, seed: int = 7) -> int:
+    import backpain
+
+    kb = backpain.load()
+    paragraphs = [p for s in kb.source_ids for p in kb.text(s).split("\n\n") if len(p.strip()) > 40]
+    rng = random.Random(seed)
+    total = 0
+    for i in range(pages):
+        body, size = [f"synthetic page {i}"], 0
+        while size < 25_000:
+            p = rng.choice(paragraphs)
+            body.append(p)
+            size += len(p.encode("utf-8"))
+        data = "\n\n".join(body).encode("utf-8")
+        (folder / f"page_{i:05d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def main(sizes: list[int]) -> None:
+    print(f"{'pages':>7} {'corpus MB':>10} {'ingest s':>9} {'ingest MB/s':>12} {'extract MB/s':>13} {'mentions':>9} {'peak MB':>8}")
+    for n in sizes:
+        scratch = Path(tempfile.mkdtemp(prefix="bp-bench-"))
+        try:
+            (scratch / "corpus").mkdir()
+            size = build_corpus(scratch / "corpus", n)
+            out = subprocess.run([sys.executable, "-c", CHILD, str(scratch / "corpus"), str(scratch / "store")],
+                                 capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            mb = size / 1e6
+            print(f"{r['pages']:>7} {mb:>10.0f} {r['ingest_s']:>9.1f} {mb / r['ingest_s']:>12.1f} "
+                  f"{r['text_bytes'] / 1e6 / r['extract_s']:>13.1f} {r['mentions']:>9} {r['peak_mb']:>8.0f}")
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 3000, 10000])
