@@ -8,6 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 PRESENT_PORT ?= 8866
 VOILA_FLAGS ?=
+LAB_FLAGS ?=
 
 .PHONY: lab test setup validate curate bench present html instructor clean
 
@@ -15,12 +16,16 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	# the workbook runs offline: JupyterLab should not ask to fetch news or check for updates
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp share/jupyter/lab/settings/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_FLAGS) \
+	  notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests --nbval-lax --nbval-current-env notebooks

@@ -114,7 +114,7 @@ def chromium_page(width: int = 1400, height: int = 1000):
 
 def external(requests: list[str]) -> list[str]:
     """Requests that would leave the machine."""
-    local = ("http://127.0.0.1", "data:", "blob:", "about:")
+    local = ("http://127.0.0.1", "data:", "blob:", "about:", "file:")
     return [u for u in requests if not u.startswith(local)]
 
 

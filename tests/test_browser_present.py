@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,32 @@ def test_make_html_exports_offline_pages_with_live_charts(tmp_path):
             assert "Static copy for reading" in page.inner_text("body")
             assert [u for u in requests if not u.startswith("file:")] == []  # nothing leaves the machine
             screenshot(page, f"html_{name}")
+
+
+def test_make_lab_opens_the_start_notebook(tmp_path):
+    """The README's first command: JupyterLab on 127.0.0.1, asking the browser to open 00_start_here.
+
+    $BROWSER is replaced by a script that records what JupyterLab asks to open; Chromium then opens it.
+    """
+    require_chromium()
+    opened = tmp_path / "opened.txt"
+    fake_browser = tmp_path / "browser.sh"
+    fake_browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    fake_browser.chmod(0o755)
+    port, token = free_port(), "bp-test-token"
+    args = ["make", "--no-print-directory", "lab", f"PORT={port}",
+            f"LAB_FLAGS=--IdentityProvider.token={token} --LabApp.workspaces_dir={tmp_path}"]
+    env = {"BROWSER": f"{fake_browser} %s"}
+    with server(args, f"/api/status?token={token}", tmp_path / "lab.log", env=env, port=port):
+        for _ in range(100):
+            if opened.exists():
+                break
+            time.sleep(0.3)
+        target = opened.read_text().split()[0]
+        with chromium_page() as (page, requests):
+            page.goto(target if "://" in target else Path(target).as_uri(), wait_until="domcontentloaded")
+            page.wait_for_selector(".jp-Notebook .jp-MarkdownCell", timeout=120_000)
+            assert "/lab/tree/notebooks/00_start_here.ipynb" in page.url
+            assert "Start here" in page.inner_text(".jp-Notebook")
+            screenshot(page, "00_make_lab")
+            assert external(requests) == []

@@ -3,9 +3,13 @@ setting widget values, without a browser; the notebooks only construct and displ
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 
-from .i18n import language
+from .bodymap import body_map, causes_for_region, organs_for_region
+from .i18n import language, origin_label
+from .lab import _show
 from .viewer import legend, render_quotes, render_source
 
 
@@ -59,10 +63,7 @@ class RegionExplorer:
     """Pick a region of the back: the map highlights it and lists the organs and causes that refer there."""
 
     def __init__(self, kb, region_id: str = "interscapular", lang: str | None = None):
-        from .bodymap import body_map, causes_for_region, organs_for_region
-
         self.kb, self.lang = kb, lang or language()
-        self._map, self._causes = body_map, causes_for_region
         self.regions = kb.body_regions.set_index("region_id")
         self.organs = kb.organ_segments.set_index("organ_id")
         self.refer = organs_for_region(kb.body_regions, kb.organ_segments)
@@ -75,18 +76,13 @@ class RegionExplorer:
         self._update()
 
     def _update(self, change=None) -> None:
-        import html
-
-        from .i18n import origin_label
-        from .lab import _show
-
         rid, lang = self.region.value, self.lang
         region = self.regions.loc[rid]
-        self.last_figure = self._map(self.kb.body_regions, self.kb.organ_segments, self.kb.engine, lang, selected=rid)
+        self.last_figure = body_map(self.kb.body_regions, self.kb.organ_segments, self.kb.engine, lang, selected=rid)
         _show(self.figure_out, self.last_figure)
         organs = ", ".join(html.escape(f"{self.organs.loc[o, f'name_{lang}']} ({self.organs.loc[o, 'levels']})")
                            for o in self.refer[rid]) or "—"
-        causes = self._causes(self.kb.engine, region.finding_id)
+        causes = causes_for_region(self.kb.engine, region.finding_id)
         items = "".join(f"<li>{html.escape(c[f'name_{lang}'])} · {html.escape(origin_label(c.origin, lang))} · "
                         f"LR+ {c.lr_pos:.2g} ({c.basis})</li>" for _, c in causes.iterrows())
         self.details.value = (f"<b>{html.escape(region[f'name_{lang}'])}</b> ({region.levels})<br>"
