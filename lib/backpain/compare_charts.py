@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -9,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from .advice import STANCE_COLOURS, STANCE_LABELS, STANCE_ORDER
 from .charts import FONT, TEMPLATE, _layout
-from .i18n import ORIGIN_COLOURS, language, origin_label, pick
+from .i18n import ORIGIN_COLOURS, language, lookup, origin_label, pick
 
 T = {
     "coverage": ("Which page names which cause? (grouped by origin)", "各网页提到了哪些病因？（按来源类别分组）"),
@@ -27,8 +29,7 @@ T = {
 }
 
 
-def _t(key, lang):
-    return pick(T[key], lang)
+_t = partial(lookup, T)
 
 
 def coverage_heatmap(mentions: pd.DataFrame, taxonomy: pd.DataFrame, sources: list[str], lang: str | None = None) -> go.Figure:

@@ -72,6 +72,11 @@ def pick(pair: tuple[str, str], lang: str | None = None) -> str:
     return pair[LANGUAGES.index(lang or language())]
 
 
+def lookup(table: dict, key: str, lang: str | None = None) -> str:
+    """The current-language text of `key` in a module's {key: (english, chinese)} table."""
+    return pick(table[key], lang)
+
+
 def origin_label(origin: str, lang: str | None = None) -> str:
     return pick(ORIGIN_LABELS[origin], lang)
 

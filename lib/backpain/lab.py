@@ -7,13 +7,15 @@ Red flags are rendered first, always; every panel says this is a teaching model.
 
 from __future__ import annotations
 
+from functools import partial
+
 import html
 
 import ipywidgets as w
 import pandas as pd
 
 from .i18n import language as current_language
-from .i18n import pick
+from .i18n import lookup, pick
 from .reasoning import FindingError
 from .reasoning_charts import evidence_ruler, pretest_posttest, ranking_bar, split_bar
 
@@ -46,8 +48,7 @@ UI = {
 }
 
 
-def _ui(key: str, lang: str) -> str:
-    return pick(UI[key], lang)
+_ui = partial(lookup, UI)
 
 
 def _show(out: w.Output, fig) -> None:

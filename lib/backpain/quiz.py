@@ -5,15 +5,16 @@ discriminate) and the case's cited teaching points. The score counts first attem
 
 from __future__ import annotations
 
+from functools import partial
+
 import html
 
 import ipywidgets as w
 import numpy as np
 
 from .cases import Case, load_cases
-from .i18n import ORIGIN_LABELS
+from .i18n import ORIGIN_LABELS, lookup, pick
 from .i18n import language as current_language
-from .i18n import pick
 from .lab import URGENCY
 
 TEXT = {
@@ -33,8 +34,7 @@ TEXT = {
 ORIGIN_CHOICES = ["spine", "neurological", "postural", "psychosocial", "post_surgical", "serious_spinal", "visceral"]
 
 
-def _t(key: str, lang: str) -> str:
-    return pick(TEXT[key], lang)
+_t = partial(lookup, TEXT)
 
 
 def grade(case: Case, origin: str | None, cause_id: str | None, urgency: str | None) -> dict[str, bool]:

@@ -3,12 +3,14 @@ pre-test vs post-test, and the findings × causes heatmap. Frames in, plotly fig
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import FONT, _layout
-from .i18n import ORIGIN_COLOURS, language, origin_label, pick
+from .i18n import ORIGIN_COLOURS, language, lookup, origin_label, pick
 
 GROUP_LABELS = {
     "spine": ("Spine / mechanical", "脊柱 / 机械性"),
@@ -33,8 +35,7 @@ TEXT = {
 }
 
 
-def _t(key: str, lang: str) -> str:
-    return pick(TEXT[key], lang)
+_t = partial(lookup, TEXT)
 
 
 def _cause_label(row, lang: str) -> str:
