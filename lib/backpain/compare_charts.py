@@ -72,8 +72,8 @@ def origin_mix_bars(mix: pd.DataFrame, lang: str | None = None) -> go.Figure:
     for origin in [o for o in ORIGIN_COLOURS if o in mix.columns]:
         fig.add_trace(go.Bar(y=list(mix.index), x=mix[origin] * 100, orientation="h", name=origin_label(origin, lang),
                              marker_color=ORIGIN_COLOURS[origin], hovertemplate="%{y}: %{x:.0f}%<extra>%{fullData.name}</extra>"))
-    fig.update_layout(barmode="stack", height=360, xaxis=dict(title=_t("share", lang), range=[0, 100]),
-                      legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(barmode="stack", height=420, xaxis=dict(title=_t("share", lang), range=[0, 100]),
+                      legend=dict(orientation="h", y=-0.4, yanchor="top"))
     return _layout(fig, _t("mix", lang))
 
 
@@ -113,7 +113,8 @@ def advice_bars(summary: pd.DataFrame, lang: str | None = None) -> go.Figure:
     for stance in [s for s in STANCE_ORDER if s in summary.columns]:
         fig.add_trace(go.Bar(y=list(summary.index), x=summary[stance], orientation="h", name=pick(STANCE_LABELS[stance], lang),
                              marker=dict(color=STANCE_COLOURS[stance], line=dict(color="#999", width=0.5))))
-    fig.update_layout(barmode="stack", height=380, xaxis=dict(title=_t("treatments", lang)), legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(barmode="stack", height=420, xaxis=dict(title=_t("treatments", lang)),
+                      legend=dict(orientation="h", y=-0.4, yanchor="top"))
     return _layout(fig, _t("advice", lang))
 
 
