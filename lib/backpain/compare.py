@@ -21,12 +21,6 @@ def sources_per_cause(mentions: pd.DataFrame) -> pd.Series:
     return mentions.groupby("cause_id").source_id.nunique().rename("n_sources")
 
 
-def coverage_matrix(mentions: pd.DataFrame, stances=("cause",)) -> pd.DataFrame:
-    """cause_id × source_id counts of mentions with the given stances."""
-    m = mentions[mentions.stance.isin(stances)]
-    return pd.crosstab(m.cause_id, m.source_id)
-
-
 def source_overview(sources: pd.DataFrame, segments: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """Who wrote each page, how long it is, how much of it is body text, how many causes it names."""
     shares = segment_shares(segments)

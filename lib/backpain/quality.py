@@ -11,9 +11,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-MAXIMA = {"jama": 4, "hon": 8}
-
-
 def scores(ratings: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     """One row per source: JAMA /4, DISCERN raw, applicable items, scaled /80 and section 1 /40, HON /8, accuracy /n."""
     r = ratings.merge(items[["instrument", "item_id", "section"]], on=["instrument", "item_id"])

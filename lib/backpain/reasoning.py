@@ -147,10 +147,6 @@ class Differential:
         return pd.Series({g: float(self.posterior[groups == g].sum()) for g in GROUPS})
 
     @cached_property
-    def by_origin(self) -> pd.Series:
-        return pd.Series(self.posterior, index=self.engine.causes.origin.to_numpy()).groupby(level=0).sum()
-
-    @cached_property
     def red_flags(self) -> pd.DataFrame:
         return self.engine.raised_flags(self.present)
 
