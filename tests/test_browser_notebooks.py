@@ -1,5 +1,7 @@
 """Open the notebooks in JupyterLab in a real Chromium: charts draw, Chinese shows, widgets respond."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from browser import choose, chromium_page, external, jupyterlab, require_chromium, run_all_in_lab, screenshot
@@ -14,6 +16,16 @@ def lab(tmp_path_factory):
         yield url, token
 
 
+@contextmanager
+def notebook(lab, name: str, width: int = 1400, height: int = 1000):
+    """Run every cell of a notebook in the shared JupyterLab; yield the page; check nothing left the machine."""
+    url, token = lab
+    with chromium_page(width, height) as (page, requests):
+        run_all_in_lab(page, url, token, name)
+        _no_errors(page)
+        yield page
+
+
 def _no_errors(page):
     text = page.inner_text(".jp-Notebook")
     assert "Error displaying widget" not in text
@@ -22,10 +34,7 @@ def _no_errors(page):
 
 
 def test_sources_notebook_renders_chart_viewer_and_chinese(lab):
-    url, token = lab
-    with chromium_page() as (page, requests):
-        run_all_in_lab(page, url, token, "01_sources.ipynb")
-        _no_errors(page)
+    with notebook(lab, "01_sources.ipynb") as page:
         chart = page.locator(".js-plotly-plot").first
         chart.wait_for(timeout=30_000)
         page.wait_for_function(  # one trace per segment kind
@@ -39,14 +48,10 @@ def test_sources_notebook_renders_chart_viewer_and_chinese(lab):
         page.wait_for_function("document.querySelector('.bp-source-view').textContent.includes('The backbone hurts')",
                                timeout=30_000)
         screenshot(chart, "01_sources_chart")
-        assert external(requests) == []
 
 
 def test_taxonomy_notebook_draws_treemap_and_quotes(lab):
-    url, token = lab
-    with chromium_page() as (page, requests):
-        run_all_in_lab(page, url, token, "02_cause_taxonomy.ipynb")
-        _no_errors(page)
+    with notebook(lab, "02_cause_taxonomy.ipynb") as page:
         treemap = page.locator(".js-plotly-plot").first
         treemap.wait_for(timeout=30_000)
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot g.slice').length > 20", timeout=30_000)
@@ -57,14 +62,10 @@ def test_taxonomy_notebook_draws_treemap_and_quotes(lab):
         page.wait_for_function("document.querySelector('.bp-cause-quotes').textContent.includes('肩周炎')",
                                timeout=30_000)
         screenshot(quotes, "02_taxonomy_quotes")
-        assert external(requests) == []
 
 
 def test_spine_vs_visceral_notebook_draws_heatmap_and_body_map(lab):
-    url, token = lab
-    with chromium_page(1400, 1100) as (page, requests):
-        run_all_in_lab(page, url, token, "03_spine_vs_visceral.ipynb")
-        _no_errors(page)
+    with notebook(lab, "03_spine_vs_visceral.ipynb", 1400, 1100) as page:
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=30_000)
         heatmap = page.locator(".js-plotly-plot").first
         page.wait_for_function("document.querySelector('.js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image') !== null",
@@ -76,14 +77,10 @@ def test_spine_vs_visceral_notebook_draws_heatmap_and_body_map(lab):
         page.wait_for_function("document.querySelector('.bp-region-details').textContent.includes('Renal colic')", timeout=30_000)
         body = page.locator(".js-plotly-plot").nth(1)
         screenshot(body.locator("xpath=ancestor::*[contains(@class,'widget-vbox')][1]"), "03_body_map")
-        assert external(requests) == []
 
 
 def test_comparison_notebooks_render_every_chart(lab):
-    url, token = lab
-    with chromium_page(1400, 1100) as (page, requests):
-        run_all_in_lab(page, url, token, "05_comparing_sources.ipynb")
-        _no_errors(page)
+    with notebook(lab, "05_comparing_sources.ipynb", 1400, 1100) as page:
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 7", timeout=60_000)
         plots = page.locator(".js-plotly-plot")
         for i, name in enumerate(["coverage", "agreement", "origin_mix", "red_flags", "noise", "rubrics", "readability"]):
@@ -95,14 +92,10 @@ def test_comparison_notebooks_render_every_chart(lab):
         page.wait_for_function("document.querySelector('.bp-rubric-result').textContent.includes('Agreement on 1 item')",
                                timeout=30_000)
         screenshot(form, "05_rubric_exercise")
-        assert external(requests) == []
-    with chromium_page(1400, 1100) as (page, requests):
-        run_all_in_lab(page, url, token, "06_advice_vs_guidelines.ipynb")
-        _no_errors(page)
+    with notebook(lab, "06_advice_vs_guidelines.ipynb", 1400, 1100) as page:
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
         screenshot(page.locator(".js-plotly-plot").first, "06_advice_bars")
         table = page.locator(".bp-advice-table").first
         assert table.locator("tr.bp-advice[data-stance='not_recommended']").count() >= 1
         assert "针灸" in table.text_content()
         screenshot(table, "06_advice_table")
-        assert external(requests) == []
