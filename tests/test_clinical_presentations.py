@@ -44,7 +44,7 @@ def test_every_red_flag_presentation_passes(results):
 
 def test_presentations_that_must_raise_nothing_raise_nothing(results):
     quiet = results[results.expected_flags.str.len() == 0]
-    noisy = quiet[~quiet.flags]
+    noisy = quiet[~quiet["flags"]]
     assert noisy.empty, noisy[["raised"]].to_string()
 
 

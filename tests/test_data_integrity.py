@@ -104,3 +104,19 @@ def test_taxonomy_is_bilingual_coded_and_spans_every_origin(kb):
     assert clinical.icd10.notna().all(), list(clinical.index[clinical.icd10.isna()])
     assert kb.causes.loc[["aortic_dissection", "cauda_equina_syndrome", "myocardial_infarction"], "can_t_miss"].all()
     assert not kb.causes.loc["lumbar_muscle_strain", "can_t_miss"]
+
+
+STUDENT_COLUMNS = {  # table: columns a student sees (curator remarks live in curator_note / note columns for curators)
+    "cause_findings": ["note", "population"], "base_rates": ["note"], "findings": ["label_en", "question_en", "background_note"],
+    "red_flags": ["name_en", "concern_en", "explain_en"], "taxonomy": ["name_en", "summary_en"],
+    "treatments": ["position_en", "position_zh"], "lab_presets": ["note"],
+}
+
+
+def test_curator_remarks_never_reach_students(kb):
+    jargon = r"(?i)from memory|unverified|unconfirmed|not yet confirmed|\[[UCS]\]|\[verify\]|\bguess"
+    for table, columns in STUDENT_COLUMNS.items():
+        frame = getattr(kb, table)
+        for column in columns:
+            leaks = frame[frame[column].fillna("").str.contains(jargon)]
+            assert leaks.empty, (table, column, leaks[column].head(3).tolist())

@@ -146,11 +146,11 @@ def evidence(links: pd.DataFrame, references: Iterable, texts: Texts, file: str 
 
 
 def listed_ids(table: pd.DataFrame, file: str, column: str, known: Iterable, what: str) -> list[Problem]:
-    """Like unknown_ids, for cells holding ';'-separated lists."""
+    """Like unknown_ids, for cells holding lists separated by ';' (or '|' inside a trigger group)."""
     known = set(known)
     return [
         Problem(file, csv_row(i), column, f"unknown {what} '{item}'")
-        for i, cell in table[column].items() for item in cell.split(";") if item not in known
+        for i, cell in table[column].dropna().items() for item in re.split(r"[;|]", cell) if item not in known
     ]
 
 
@@ -193,9 +193,24 @@ def ratings(ratings: pd.DataFrame, items: pd.DataFrame, sources: Iterable, texts
 
 def flag_counts(flags: pd.DataFrame) -> list[Problem]:
     return [
-        Problem("red_flags.csv", csv_row(i), "min_count", f"needs {row.min_count} of only {len(row.trigger_findings.split(';'))} triggers")
+        Problem("red_flags.csv", csv_row(i), "min_count", f"needs {row.min_count} of only {len(row.trigger_findings.split(';'))} trigger groups")
         for i, row in flags.iterrows() if row.min_count > len(row.trigger_findings.split(";"))
     ]
+
+
+def roles(taxonomy: pd.DataFrame, base_rates: pd.DataFrame) -> list[Problem]:
+    """Only conditions are ranked; only factors are indicated by findings; categories are the category rows."""
+    role = dict(zip(taxonomy.cause_id, taxonomy.role))
+    problems = [
+        Problem("base_rates.csv", csv_row(i), "cause_id", f"'{c}' is a {role[c]}, not a condition: only conditions are ranked")
+        for i, c in base_rates.cause_id.items() if role.get(c, "condition") != "condition"
+    ]
+    for i, row in taxonomy.iterrows():
+        if (row.level == "category") != (row.role == "category"):
+            problems.append(Problem("taxonomy.csv", csv_row(i), "role", f"role 'category' goes with level 'category' (row is {row.level}/{row.role})"))
+        if pd.notna(row.indicated_by) and row.role != "factor":
+            problems.append(Problem("taxonomy.csv", csv_row(i), "indicated_by", "only contributing factors are indicated by findings"))
+    return problems
 
 
 Rule = Callable[[Tables, Texts, Mapping[str, bytes]], list[Problem]]
@@ -226,8 +241,12 @@ RULES: list[Rule] = [
     lambda t, x, raw: priors(t["base_rates"], t["cause_findings"]),
     lambda t, x, raw: listed_ids(t["red_flags"], "red_flags.csv", "cause_ids", _causes(t), "cause_id"),
     lambda t, x, raw: listed_ids(t["red_flags"], "red_flags.csv", "trigger_findings", t["findings"].finding_id, "finding_id"),
+    lambda t, x, raw: listed_ids(t["red_flags"], "red_flags.csv", "unless", t["findings"].finding_id, "finding_id"),
     lambda t, x, raw: unknown_ids(t["red_flags"], "red_flags.csv", "reference_id", t["references"].reference_id, "reference_id"),
     lambda t, x, raw: flag_counts(t["red_flags"]),
+    lambda t, x, raw: roles(t["taxonomy"], t["base_rates"]),
+    lambda t, x, raw: listed_ids(t["taxonomy"], "taxonomy.csv", "indicated_by", t["findings"].finding_id, "finding_id"),
+    lambda t, x, raw: unknown_ids(t["findings"], "findings.csv", "background_evidence", t["references"].reference_id, "reference_id"),
     lambda t, x, raw: unknown_ids(t["body_regions"], "body_regions.csv", "finding_id", t["findings"].finding_id, "finding_id"),
     lambda t, x, raw: unknown_ids(t["organ_segments"], "organ_segments.csv", "reference_id", t["references"].reference_id, "reference_id"),
     lambda t, x, raw: listed_ids(t["lab_presets"], "lab_presets.csv", "present", t["findings"].finding_id, "finding_id"),

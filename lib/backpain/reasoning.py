@@ -1,17 +1,30 @@
-"""The differential engine: naive Bayes over likelihood ratios, with red flags kept separate.
+"""The differential engine: naive Bayes over finding frequencies, with red-flag rules kept apart.
 
-Each cause starts from its prior odds (base_rates.csv, a stated setting). Every finding the student
-marks present multiplies them by its LR+, every finding marked absent by its LR−. A finding not
-linked to a cause multiplies it by the finding's `lr_unlinked` when present (below 1 for alarm
-findings such as haematuria, which the benign causes never produce; 1 otherwise) and leaves it
-unchanged when absent. One cause at a time is assumed (a teaching simplification),
-so the posteriors are normalised across causes and summed by origin for the spine / visceral split.
+Why frequencies, not typed likelihood ratios. Each cause–finding link records how often the finding
+occurs in that condition (P(finding | condition), as DXplain does), and each finding records its
+*background*: how often it occurs in ordinary mechanical back pain. A condition that does not list a
+finding has it at the background rate. The likelihood ratios shown to students are derived from the
+two, never typed: LR+ = frequency / background, LR− = (1 − frequency) / (1 − background). Because every
+condition is measured against the same background, an alarm feature that ordinary back pain almost
+never has (fever, a pulse deficit, foot drop) lifts the conditions that produce it by how rare it is
+in the others, and an absent feature that a condition nearly always has (pain worse on moving, for a
+strain) counts against it.
 
-Danger is not likelihood: red-flag rules fire on their trigger findings whatever the ranking, and
-can't-miss causes are listed with how far the findings moved them.
+Only *conditions* are ranked (taxonomy role `condition`, with a prior in base_rates.csv). Contributing
+factors (posture, sedentary work, obesity, smoking …) are listed beside the ranking as factors present,
+and act through the findings that show them. Age bands and sex are one variable each (findings.csv
+`scale`): when a band is set, the narrowest band marked present is used and the others are ignored,
+so a 75-year-old is not counted twice as "over 50" and "over 70".
 
-All numbers live in numpy arrays built once from the tables; a call is a few vector operations
-(see benchmarks/bench_engine.py), and tables for display are only built when asked for.
+Priors are for a stated setting (adult primary care) and sum by group to Deyo & Weinstein's split
+(mechanical 97%, non-mechanical spinal 1%, visceral 2%); age and sex act through their frequencies.
+One condition at a time is assumed (a teaching simplification), so posteriors are normalised.
+
+Danger is not likelihood: red-flag rules (red_flags.csv) fire on their trigger groups whatever the
+ranking, and the urgency of a presentation is that of its most urgent flag.
+
+All numbers live in numpy arrays built once; a call is a few vector operations
+(benchmarks/bench_engine.py), and tables for display are only built when asked for.
 """
 
 from __future__ import annotations
@@ -24,32 +37,42 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-URGENCY_ORDER = {"emergency": 0, "same_day": 1, "soon": 2, "routine": 3}
+from .schema import SPLIT_GROUPS, URGENCIES
 
-# Deyo & Weinstein's three-way split, applied to the taxonomy's origins.
-GROUPS = {
-    "spine": ("spine", "neurological", "postural", "psychosocial", "post_surgical"),
-    "serious_spinal": ("serious_spinal",),
-    "visceral": ("visceral",),
-}
+URGENCY_ORDER = {u: i for i, u in enumerate(URGENCIES)}
 
 
 class FindingError(ValueError):
     """The finding ids given to the engine cannot be used as they are; the message says why."""
 
 
+def parse_triggers(text: str) -> list[list[str]]:
+    """'a|b;c' → [['a', 'b'], ['c']]: groups (all counted) of alternatives (any one satisfies)."""
+    return [group.split("|") for group in text.split(";")]
+
+
+def derived_lrs(frequency, background) -> tuple:
+    """LR+ and LR− of a finding for a condition, relative to ordinary mechanical back pain."""
+    return frequency / background, (1 - frequency) / (1 - background)
+
+
 @dataclass(frozen=True)
 class Engine:
-    """Arrays for the causes that have a prior in the stated setting, and the findings linked to them."""
+    """Arrays for the conditions that have a prior in the stated setting, and every finding."""
 
-    causes: pd.DataFrame  # index cause_id: name_en, name_zh, origin, organ_system, can_t_miss, prior
-    findings: pd.DataFrame  # index finding_id: group, label_en, label_zh, question_en, question_zh
-    links: pd.DataFrame  # cause_findings rows
-    flags: pd.DataFrame  # red_flags rows
+    causes: pd.DataFrame  # index cause_id: name_en, name_zh, origin, organ_system, can_t_miss, prior, group
+    findings: pd.DataFrame  # index finding_id: group, labels, questions, background, scale
+    links: pd.DataFrame  # cause_findings rows of ranked conditions, with derived lr_pos, lr_neg
+    flags: pd.DataFrame  # red_flags rows, with parsed `groups`
+    factors: pd.DataFrame  # contributing factors: index cause_id, name_en, name_zh, indicated_by (list)
     log_prior: np.ndarray = field(repr=False)
-    log_lr_pos: np.ndarray = field(repr=False)  # causes × findings, 0 where unlinked
+    log_lr_pos: np.ndarray = field(repr=False)  # causes × findings, 0 where the cause is at background
     log_lr_neg: np.ndarray = field(repr=False)
-    group_of: np.ndarray = field(repr=False)  # group name per cause
+    group_of: np.ndarray = field(repr=False)  # split group per cause
+    scale_of: dict = field(repr=False)  # finding_id → its scale (age, sex), for findings on one
+    column_of: dict = field(repr=False)  # finding_id → its column in the arrays
+    background_of: dict = field(repr=False)  # finding_id → its background rate
+    group_code: np.ndarray = field(repr=False)  # split group per cause, as its index in SPLIT_GROUPS
 
     @classmethod
     def from_tables(cls, taxonomy, findings, cause_findings, base_rates, red_flags) -> "Engine":
@@ -57,25 +80,35 @@ class Engine:
         rates = base_rates.set_index("cause_id")
         causes = tax.loc[rates.index, ["name_en", "name_zh", "origin", "organ_system", "can_t_miss"]].copy()
         causes["prior"] = rates.prior / rates.prior.sum()
+        causes["group"] = rates.group
         fnd = findings.set_index("finding_id")
-        row = {c: i for i, c in enumerate(causes.index)}
-        col = {f: j for j, f in enumerate(fnd.index)}
-        # unlinked causes: LR+ from findings.lr_unlinked (an alarm finding counts against them), LR- 1
-        pos = np.tile(np.log(fnd.lr_unlinked.to_numpy(dtype=float)), (len(causes), 1))
-        neg = np.zeros_like(pos)
-        links = cause_findings[cause_findings.cause_id.isin(row)]
-        for link in links.itertuples():
-            pos[row[link.cause_id], col[link.finding_id]] = np.log(link.lr_pos)
-            neg[row[link.cause_id], col[link.finding_id]] = np.log(link.lr_neg)
-        group = {origin: name for name, origins in GROUPS.items() for origin in origins}
-        return cls(causes, fnd, links.reset_index(drop=True), red_flags.reset_index(drop=True),
-                   np.log(causes.prior.to_numpy()), pos, neg,
-                   np.array([group.get(o, "other") for o in causes.origin]))
+        background = fnd.background.to_numpy(dtype=float)
+        links = cause_findings[cause_findings.cause_id.isin(causes.index)].reset_index(drop=True)
+        bg = fnd.background.reindex(links.finding_id).to_numpy(dtype=float)
+        lr_pos, lr_neg = derived_lrs(links.frequency.to_numpy(dtype=float), bg)
+        links = links.assign(background=bg, lr_pos=lr_pos, lr_neg=lr_neg)
+        freq = np.tile(background, (len(causes), 1))
+        rows = causes.index.get_indexer(links.cause_id)
+        cols = fnd.index.get_indexer(links.finding_id)
+        freq[rows, cols] = links.frequency.to_numpy(dtype=float)
+        pos, neg = derived_lrs(freq, background)
+        flags = red_flags.reset_index(drop=True)
+        flags = flags.assign(groups=[parse_triggers(t) for t in flags.trigger_findings],
+                             unless_ids=[set(u.split(";")) if isinstance(u, str) else set() for u in flags.unless])
+        factor_rows = tax[tax.role == "factor"]
+        factors = pd.DataFrame({
+            "name_en": factor_rows.name_en, "name_zh": factor_rows.name_zh,
+            "indicated_by": [t.split(";") if isinstance(t, str) else [] for t in factor_rows.indicated_by],
+        })
+        return cls(causes, fnd, links, flags, factors, np.log(causes.prior.to_numpy()), np.log(pos), np.log(neg),
+                   causes.group.to_numpy(), fnd.scale.dropna().to_dict(), {f: j for j, f in enumerate(fnd.index)}, fnd.background.astype(float).to_dict(),
+                   np.array([SPLIT_GROUPS.index(g) for g in causes.group]))
 
     # --- input --------------------------------------------------------------------------------
-    def _indices(self, present: Iterable[str], absent: Iterable[str]) -> tuple[list[int], list[int]]:
+    def check_ids(self, present: Iterable[str], absent: Iterable[str]) -> tuple[list[str], list[str]]:
+        """The ids as two duplicate-free lists; unknown or contradictory ids raise FindingError."""
         present, absent = list(dict.fromkeys(present)), list(dict.fromkeys(absent))
-        unknown = [f for f in present + absent if f not in self.findings.index]
+        unknown = [f for f in present + absent if f not in self.column_of]
         if unknown:
             hints = []
             for f in unknown:
@@ -85,8 +118,21 @@ class Engine:
         both = sorted(set(present) & set(absent))
         if both:
             raise FindingError(f"finding(s) marked both present and absent: {', '.join(both)}; choose one")
-        index = self.findings.index
-        return [index.get_loc(f) for f in present], [index.get_loc(f) for f in absent]
+        return present, absent
+
+    def effective(self, present: list[str], absent: list[str]) -> tuple[list[str], list[str]]:
+        """Apply the scales: where a band of a scale is present, keep only its narrowest present band."""
+        scale = self.scale_of
+        on_scale = [f for f in present if f in scale]
+        if not on_scale:
+            return present, absent
+        background = self.background_of
+        keep = {}
+        for f in on_scale:
+            if scale[f] not in keep or background[f] < background[keep[scale[f]]]:
+                keep[scale[f]] = f
+        drop = {f for f in present + absent if f in scale and scale[f] in keep and keep[scale[f]] != f}
+        return [f for f in present if f not in drop], [f for f in absent if f not in drop]
 
     # --- the computation ------------------------------------------------------------------------
     def log_odds(self, present: list[int], absent: list[int]) -> np.ndarray:
@@ -98,23 +144,26 @@ class Engine:
         return z / z.sum(axis=axis, keepdims=True)
 
     def differential(self, present: Iterable[str] = (), absent: Iterable[str] = ()) -> "Differential":
-        """Rank the causes for these findings. Unknown or contradictory ids raise FindingError."""
-        pres, abs_ = self._indices(present, absent)
-        posterior = self.normalise(self.log_odds(pres, abs_))
-        return Differential(self, tuple(self.findings.index[pres]), tuple(self.findings.index[abs_]), posterior)
+        """Rank the conditions for these findings. Unknown or contradictory ids raise FindingError."""
+        present, absent = self.check_ids(present, absent)
+        used_p, used_a = self.effective(present, absent)
+        column = self.column_of
+        posterior = self.normalise(self.log_odds([column[f] for f in used_p], [column[f] for f in used_a]))
+        return Differential(self, tuple(present), tuple(absent), tuple(used_p), tuple(used_a), posterior)
 
     def raised_flags(self, present: Iterable[str]) -> pd.DataFrame:
-        """Red flags whose trigger count is met, most urgent first."""
+        """Red flags with at least min_count trigger groups met (and none of their `unless` findings),
+        most urgent first, with the matched findings."""
         present = set(present)
         raised, matched = [], []
-        for i, triggers in enumerate(self.flags.trigger_findings.str.split(";")):
-            hits = [t for t in triggers if t in present]
-            if len(hits) >= self.flags.min_count.iat[i]:
+        for i, (groups, unless) in enumerate(zip(self.flags.groups, self.flags.unless_ids)):
+            hits = [[f for f in group if f in present] for group in groups]
+            if sum(bool(h) for h in hits) >= self.flags.min_count.iat[i] and not unless & present:
                 raised.append(i)
-                matched.append(hits)
+                matched.append([f for h in hits for f in h])
         table = self.flags.iloc[raised].assign(matched=matched)
         order = table.urgency.map(URGENCY_ORDER)
-        return table.assign(_rank=order).sort_values(["_rank", "flag_id"]).drop(columns="_rank").reset_index(drop=True)
+        return table.assign(rank=order).sort_values(["rank", "flag_id"]).drop(columns="rank").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -124,6 +173,8 @@ class Differential:
     engine: Engine
     present: tuple[str, ...]
     absent: tuple[str, ...]
+    used_present: tuple[str, ...]  # after the age and sex scales are applied
+    used_absent: tuple[str, ...]
     posterior: np.ndarray
 
     @property
@@ -134,63 +185,91 @@ class Differential:
 
     @cached_property
     def ranking(self) -> pd.DataFrame:
-        """Causes by posterior, with prior, likelihood ratio overall, origin and can't-miss."""
+        """Conditions by posterior, with prior, change (posterior / prior), origin, split group and can't-miss."""
         table = self.engine.causes.assign(posterior=self.posterior)
         table["change"] = table.posterior / table.prior
-        table["group"] = self.engine.group_of
         return table.sort_values("posterior", ascending=False)
 
     @cached_property
     def split(self) -> pd.Series:
-        """Posterior summed by group: spine (mechanical, incl. nerve, posture, psychosocial) / serious spinal / visceral."""
-        groups = self.engine.group_of
-        return pd.Series({g: float(self.posterior[groups == g].sum()) for g in GROUPS})
+        """Posterior summed by Deyo & Weinstein's groups: mechanical / non-mechanical spinal / visceral."""
+        sums = np.bincount(self.engine.group_code, weights=self.posterior, minlength=len(SPLIT_GROUPS))
+        return pd.Series(sums, index=list(SPLIT_GROUPS))
 
     @cached_property
     def red_flags(self) -> pd.DataFrame:
         return self.engine.raised_flags(self.present)
 
+    @property
+    def urgency(self) -> str:
+        """The urgency of the most urgent raised flag; routine when none is raised."""
+        return self.red_flags.urgency.iat[0] if len(self.red_flags) else "routine"
+
+    @cached_property
+    def factors(self) -> pd.DataFrame:
+        """Contributing factors shown by the findings present (never ranked as diagnoses)."""
+        present = set(self.present)
+        table = self.engine.factors.assign(matched=[[f for f in ids if f in present] for ids in self.engine.factors.indicated_by])
+        return table[table.matched.str.len() > 0]
+
     @cached_property
     def cant_miss(self) -> pd.DataFrame:
-        """Can't-miss causes, those the findings raised most first: always shown, whatever their rank."""
+        """Can't-miss conditions, those the findings raised most first: always shown, whatever their rank."""
         table = self.ranking[self.ranking.can_t_miss]
         return table.sort_values("change", ascending=False)
 
     def top(self, n: int = 10) -> pd.DataFrame:
-        return self.ranking.head(n)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"top(n) needs a whole number of causes, not {n!r}")
+        return self.ranking.head(int(n))
 
     def contributions(self, cause_id: str) -> pd.DataFrame:
-        """Each set finding's effect on one cause's odds (LR, log10 LR, basis, evidence): a waterfall's bars."""
+        """Each set finding's effect on one condition's odds: its frequency there, its background, the
+        derived LR, and where the frequency comes from. A waterfall's bars."""
         if cause_id not in self.engine.causes.index:
-            raise KeyError(f"'{cause_id}' is not in the differential (no prior in this setting)")
+            raise KeyError(f"'{cause_id}' is not ranked (no prior in this setting, or a contributing factor)")
         links = self.engine.links[self.engine.links.cause_id == cause_id].set_index("finding_id")
+        background = self.engine.findings.background
         rows = []
-        for state, ids in (("present", self.present), ("absent", self.absent)):
+        for state, ids in (("present", self.used_present), ("absent", self.used_absent)):
             for f in ids:
                 if f in links.index:
                     link = links.loc[f]
-                    lr = link.lr_pos if state == "present" else link.lr_neg
-                    rows.append(dict(finding_id=f, state=state, lr=lr, log10_lr=np.log10(lr), basis=link.basis,
-                                     evidence=link.evidence, quote=link.quote, note=link.note))
+                    rows.append(dict(finding_id=f, state=state, frequency=link.frequency, background=background[f],
+                                     basis=link.basis, evidence=link.evidence, quote=link.quote,
+                                     population=link.population, note=link.note))
                 else:
-                    lr = float(self.engine.findings.lr_unlinked[f]) if state == "present" else 1.0
-                    note = ("not linked to this cause: no effect" if lr == 1 else
-                            f"not linked to this cause; as an alarm finding it counts against it (LR {lr:g}, teaching estimate)")
-                    rows.append(dict(finding_id=f, state=state, lr=lr, log10_lr=np.log10(lr), basis="unlinked",
-                                     evidence=None, quote=None, note=note))
-        table = pd.DataFrame(rows, columns=["finding_id", "state", "lr", "log10_lr", "basis", "evidence", "quote", "note"])
+                    rows.append(dict(finding_id=f, state=state, frequency=background[f], background=background[f],
+                                     basis="background", evidence=None, quote=None, population=None, note=None))
+        table = pd.DataFrame(rows, columns=["finding_id", "state", "frequency", "background", "basis", "evidence",
+                                            "quote", "population", "note"])
+        pos, neg = derived_lrs(table.frequency.astype(float), table.background.astype(float))
+        table.insert(2, "lr", np.where(table.state == "present", pos, neg))
+        table.insert(3, "log10_lr", np.log10(table.lr.astype(float)))
         return table.sort_values("log10_lr", key=abs, ascending=False).reset_index(drop=True)
 
     def ask_next(self, n: int = 8) -> pd.DataFrame:
-        """Unanswered findings ranked by how far either answer would move the visceral share or the top cause.
+        """Unanswered questions: first those whose 'yes' would raise a red flag (most urgent first), then
+        those whose answer would move the visceral share or the top cause most.
 
-        For every candidate, both answers are tried (present: LR+, absent: LR−); the score is the larger
-        of the two shifts, so a question is worth asking if some answer would change the picture.
+        For every candidate both answers are tried; its score is the larger shift either answer makes.
         """
         e = self.engine
         asked = set(self.present) | set(self.absent)
-        candidates = [j for j, f in enumerate(e.findings.index) if f not in asked and
-                      (e.log_lr_pos[:, j].any() or e.log_lr_neg[:, j].any())]
+        raised = set(self.red_flags.flag_id)
+        danger: dict[str, str] = {}
+        for flag in e.flags.itertuples():
+            if flag.flag_id in raised or flag.unless_ids & set(self.present):
+                continue
+            met = sum(any(f in self.present for f in g) for g in flag.groups)
+            if met + 1 >= flag.min_count:  # one more group would raise it
+                for group in flag.groups:
+                    if not any(f in self.present for f in group):
+                        for f in group:
+                            if f not in asked and (f not in danger or URGENCY_ORDER[flag.urgency] < URGENCY_ORDER[danger[f]]):
+                                danger[f] = flag.urgency
+        informative = (e.log_lr_pos != 0).any(axis=0) | (e.log_lr_neg != 0).any(axis=0)
+        candidates = [j for j, f in enumerate(e.findings.index) if f not in asked and (informative[j] or f in danger)]
         base = np.log(self.posterior)[:, None]
         visceral = e.group_of == "visceral"
         top = int(np.argmax(self.posterior))
@@ -201,13 +280,34 @@ class Differential:
         split_shift = np.maximum(abs(shifts["yes"][0]), abs(shifts["no"][0]))
         top_shift = np.maximum(abs(shifts["yes"][1]), abs(shifts["no"][1]))
         ids = e.findings.index[candidates]
+        urgency = [danger.get(f) for f in ids]
         table = pd.DataFrame({
-            "finding_id": ids, "group": e.findings.group[ids].to_numpy(),
+            "finding_id": ids, "group": e.findings.group[ids].to_numpy(), "red_flag_urgency": urgency,
             "visceral_if_yes": shifts["yes"][0], "visceral_if_no": shifts["no"][0],
             "top_if_yes": shifts["yes"][1], "top_if_no": shifts["no"][1],
             "score": np.maximum(split_shift, top_shift),
         })
-        return table.sort_values("score", ascending=False).head(n).reset_index(drop=True)
+        table["priority"] = [URGENCY_ORDER[u] if u else len(URGENCY_ORDER) for u in urgency]
+        table = table.sort_values(["priority", "score"], ascending=[True, False]).drop(columns="priority")
+        return table.head(n).reset_index(drop=True)
+
+
+def flag_rules(engine: Engine, lang: str = "en") -> pd.DataFrame:
+    """The red-flag rules in words, most urgent first: what must be present, the urgency and the guideline.
+
+    Each rule reads "N of: (A or B) · (C)": N of the groups must hold, any one finding satisfies a group.
+    """
+    labels = engine.findings[f"label_{lang}"]
+    either = " or " if lang == "en" else " 或 "
+    rows = []
+    for flag in engine.flags.itertuples():
+        groups = " · ".join(f"({either.join(labels[f] for f in g)})" if len(g) > 1 else labels[g[0]] for g in flag.groups)
+        unless = ", ".join(labels[f] for f in sorted(flag.unless_ids))
+        rows.append({"flag": getattr(flag, f"name_{lang}"), "urgency": flag.urgency,
+                     "needs": f"{flag.min_count} / {len(flag.groups)}: {groups}", "unless": unless,
+                     "reference_id": flag.reference_id})
+    table = pd.DataFrame(rows)
+    return table.sort_values("urgency", key=lambda s: s.map(URGENCY_ORDER), kind="stable").reset_index(drop=True)
 
 
 def split_shift(engine: Engine, finding_ids: list[str]) -> pd.DataFrame:

@@ -26,7 +26,13 @@ SEGMENT_KINDS = (
 STANCES = ("cause", "negated", "other_role", "off_topic")
 LANGUAGES = ("zh", "en")
 BASES = ("literature", "source", "teaching_estimate")
-URGENCIES = ("emergency", "same_day", "soon", "routine")
+URGENCIES = ("emergency", "same_day", "soon", "routine")  # most urgent first
+# Deyo & Weinstein 2001's three groups of back pain in primary care (97% / 1% / 2%)
+SPLIT_GROUPS = ("mechanical", "non_mechanical_spinal", "visceral")
+# What a taxonomy row is: a rankable condition, a contributing factor (shown, never ranked), or an
+# unspecified umbrella term the pages use; categories only group rows.
+ROLES = ("category", "condition", "factor", "umbrella")
+SCALES = ("age", "sex")  # findings that are bands of one variable
 FINDING_GROUPS = (
     "location", "character", "onset", "timing", "aggravating", "relieving",
     "associated", "history", "exam",
@@ -94,6 +100,8 @@ TAXONOMY = _schema(
         "reference_id": Column("string", Check.str_matches(_ID), nullable=True),
         "summary_en": Column(**_text),
         "summary_zh": Column(**_text),
+        "role": _choice(ROLES),
+        "indicated_by": Column("string", Check.str_matches(r"^[a-z0-9_]+(;[a-z0-9_]+)*$"), nullable=True),
     }
 )
 
@@ -137,24 +145,29 @@ FINDINGS = _schema(
         "label_zh": Column(**_text),
         "question_en": Column(**_text),
         "question_zh": Column(**_text),
-        # LR+ for every cause NOT linked to this finding (1 = no effect). A teaching estimate that lets
-        # an alarm finding such as haematuria count against the causes that never produce it.
-        "lr_unlinked": Column("float64", Check.in_range(0.05, 1), nullable=False),
+        # How often the finding occurs in ordinary mechanical back pain: the rate at which every
+        # condition that does not list the finding is taken to have it.
+        "background": Column("float64", Check.in_range(0.001, 0.95), nullable=False),
+        "background_basis": _choice(("literature", "teaching_estimate")),
+        "background_evidence": Column("string", Check.str_matches(_ID), nullable=True),
+        "background_note": Column(**_text),  # shown to students
+        "scale": _choice(SCALES, nullable=True),
+        "curator_note": Column(**_optional_text),  # for curators only, never shown
     }
 )
-
-_LR = Column("float64", Check.in_range(0.01, 100), nullable=False)
 
 CAUSE_FINDINGS = _schema(
     {
         "cause_id": _id(),
         "finding_id": _id(),
-        "lr_pos": _LR,
-        "lr_neg": _LR,
+        # P(finding | condition); the likelihood ratios are derived from it and the finding's background
+        "frequency": Column("float64", Check.in_range(0.001, 0.99), nullable=False),
         "basis": _choice(BASES),
         "evidence": Column(**_optional_text),  # reference_id, or source_id:start-end for basis=source
         "quote": Column(**_optional_text),  # the page's words at that span (basis=source)
-        "note": Column(**_text),
+        "population": Column(**_optional_text),  # who a published figure was measured in
+        "note": Column(**_text),  # shown to students
+        "curator_note": Column(**_optional_text),  # for curators only, never shown
     },
     unique=["cause_id", "finding_id"],
 )
@@ -163,10 +176,12 @@ BASE_RATES = _schema(
     {
         "cause_id": _id(unique=True),
         "prior": Column("float64", Check.in_range(0, 1, include_min=False), nullable=False),
+        "group": _choice(SPLIT_GROUPS),
         "setting": Column(**_text),
         "basis": _choice(BASES),
         "evidence": Column("string", Check.str_matches(_ID), nullable=True),
-        "note": Column(**_text),
+        "note": Column(**_text),  # shown to students
+        "curator_note": Column(**_optional_text),  # for curators only, never shown
     }
 )
 
@@ -178,8 +193,11 @@ RED_FLAGS = _schema(
         "concern_en": Column(**_text),
         "concern_zh": Column(**_text),
         "cause_ids": Column("string", Check.str_matches(r"^[a-z0-9_]+(;[a-z0-9_]+)*$")),
-        "trigger_findings": Column("string", Check.str_matches(r"^[a-z0-9_]+(;[a-z0-9_]+)*$")),
+        # groups separated by ';' (min_count of them must hold), alternatives inside a group by '|'
+        "trigger_findings": Column("string", Check.str_matches(r"^[a-z0-9_]+([;|][a-z0-9_]+)*$")),
         "min_count": Column("int64", Check.ge(1)),
+        # findings that explain the pattern away (e.g. claudication for bilateral leg symptoms), ';'-separated
+        "unless": Column("string", Check.str_matches(r"^[a-z0-9_]+(;[a-z0-9_]+)*$"), nullable=True),
         "urgency": _choice(URGENCIES),
         "reference_id": _id(),
         "explain_en": Column(**_text),
