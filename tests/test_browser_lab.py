@@ -62,3 +62,23 @@ def test_presets_reset_and_chinese(app):
         page.locator("button", has_text="重置").click()
         page.wait_for_selector(".bp-no-flag", timeout=30_000)
         assert external(requests) == []
+
+
+@pytest.mark.parametrize("preset, flag, lang", [
+    ("45-year-old", "cauda_equina", "en"),
+    ("34岁", "spinal_infection", "zh"),
+])
+def test_red_flag_presets_put_the_flag_first(app, preset, flag, lang):
+    with chromium_page(1400, 1300) as (page, requests):
+        _open(page, app)
+        if lang == "zh":
+            page.locator("button", has_text="中文").click()
+            page.wait_for_function("document.querySelector('.bp-flags').textContent.includes('危险信号')", timeout=30_000)
+        page.locator(".widget-dropdown select").first.select_option(label=page.evaluate(
+            "(p) => [...document.querySelector('.widget-dropdown select').options].map(o => o.textContent)"
+            ".find(t => t.startsWith(p))", preset))
+        page.wait_for_selector(f".bp-flag[data-flag='{flag}']", timeout=30_000)
+        assert page.locator(".bp-flag").first.get_attribute("data-urgency") in {"emergency", "same_day"}
+        assert page.locator(".bp-ask[data-red-flag]").count() >= 1
+        screenshot(page, f"04_lab_{flag}_{lang}")
+        assert external(requests) == []

@@ -28,7 +28,7 @@ def test_present_serves_the_quiz_and_a_student_can_answer(present):
         page.goto(f"{present}/voila/render/07_case_quiz.ipynb", wait_until="domcontentloaded", timeout=120_000)
         page.wait_for_selector(".bp-case", timeout=120_000)
         assert "import backpain" not in page.content()  # code hidden
-        page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text="Spine / musculoskeletal").click()
+        page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text="Mechanical (spine)").click()
         select = page.locator(".widget-dropdown select").first
         labels = select.evaluate("s => [...s.options].map(o => o.textContent.replace(/\\u00a0/g, ' '))")
         select.select_option(index=labels.index("Lumbar muscle strain (chronic overuse)"))
@@ -39,6 +39,14 @@ def test_present_serves_the_quiz_and_a_student_can_answer(present):
         screenshot(page, "07_quiz_feedback")
         page.get_by_role("button", name="Next case ▶").click()
         page.wait_for_function("document.querySelector('.bp-case').textContent.includes('2/')", timeout=30_000)
+        page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text="Visceral (referred)").click()
+        labels = select.evaluate("s => [...s.options].map(o => o.textContent.replace(/\\u00a0/g, ' '))")
+        select.select_option(index=labels.index("Angina pectoris"))
+        page.locator(".widget-toggle-buttons").nth(2).locator("button", has_text="EMERGENCY").click()
+        page.get_by_role("button", name="Check my answer").click()
+        page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='false']", timeout=30_000)
+        assert "1/2 causes" in page.inner_text(".bp-score")
+        screenshot(page, "07_quiz_wrong_en")
         page.get_by_role("button", name="中文").click()
         page.wait_for_function("document.querySelector('.bp-case').textContent.includes('病例')", timeout=30_000)
         screenshot(page, "07_quiz_zh")

@@ -72,7 +72,7 @@ def test_language_switch_relabels_everything(lab):
 
 def test_ask_next_lists_questions(lab):
     lab.set_findings(["loc_thoracic"])
-    assert lab.ask.value.count('class="bp-ask"') == 6
+    assert lab.ask.value.count('class="bp-ask"') == 8
     assert "?" in lab.ask.value
 
 
@@ -105,3 +105,38 @@ def test_body_map_regions_organs_and_causes(kb):
     assert any("左侧腰部" in t.text[0] for t in fig.data if t.mode == "text")
     with pytest.raises(ValueError, match="not a spinal level range"):
         bodymap.level_range("T13-L1")
+
+
+def test_why_follows_the_top_cause_until_the_student_picks_one(lab):
+    lab.set_findings(["loc_lumbar", "agg_movement"])
+    first = lab.result.top(1).index[0]
+    assert lab.why_cause.value == first
+    lab.controls["char_colicky"].value = "present"
+    lab.controls["loc_flank_left"].value = "present"
+    lab.controls["assoc_haematuria"].value = "present"
+    assert lab.result.top(1).index[0] == "renal_colic" != first
+    assert lab.why_cause.value == "renal_colic"  # followed the new top cause, ruler too
+    assert kb_name(lab, "renal_colic") in lab.last_figures["ruler"].layout.title.text
+    lab.why_cause.value = "lumbar_muscle_strain"  # the student's choice is kept on the next click
+    lab.controls["loc_radiates_groin"].value = "present"
+    assert lab.why_cause.value == "lumbar_muscle_strain"
+    lab.preset.value = "cauda_equina"  # a new patient follows the top cause again
+    assert lab.why_cause.value == lab.result.top(1).index[0]
+
+
+def kb_name(lab, cause_id):
+    return lab.engine.causes.loc[cause_id, "name_en"]
+
+
+def test_ask_next_shows_red_flag_questions_first_then_informative_ones(lab):
+    lab.set_findings(["assoc_saddle_anaesthesia", "loc_lumbar", "onset_after_lifting"])
+    items = re.findall(r'data-finding="([a-z0-9_]+)" data-red-flag="([a-z_]*)"', lab.ask.value)
+    flags = [bool(u) for _, u in items]
+    assert flags[0] and flags == sorted(flags, reverse=True) and not all(flags)
+    assert "onset_after_lifting" not in {f for f, _ in items}
+
+
+def test_factors_are_listed_beside_the_ranking(lab):
+    lab.set_findings(["hx_sedentary_work", "loc_lumbar"])
+    assert "Contributing factors" in lab.flags.value and "sedentary" in lab.flags.value.lower()
+    assert "sedentary_lifestyle" not in lab.result.ranking.index

@@ -1,5 +1,9 @@
 """Teaching vignettes from data/cases.yaml, checked field by field.
 
+A case states its findings and the expected cause (with any clinically equivalent answers an examiner
+accepts). The group (mechanical / non-mechanical spinal / visceral) comes from the cause and the
+urgency from the red flags its findings raise, so the quiz key can never contradict the lab.
+
 The YAML is read with safe_load only. A malformed case is reported as
 `cases.yaml, case 'builder_evening_ache', field 'answer.cause_id': unknown cause 'x'`, so an
 instructor adding a case knows exactly what to fix. Page quotes in teaching points are located in
@@ -15,10 +19,10 @@ from pathlib import Path
 import yaml
 
 from .errors import DataError, Problem
-from .schema import ORIGINS, URGENCIES
 
 FILE = "cases.yaml"
 KEYS = {"case_id", "title_en", "title_zh", "stem_en", "stem_zh", "present", "absent", "answer", "teaching_points"}
+ANSWER_KEYS = {"cause_id", "also_accept", "urgency"}
 
 
 @dataclass(frozen=True)
@@ -41,9 +45,10 @@ class Case:
     stem_zh: str
     present: tuple[str, ...]
     absent: tuple[str, ...]
-    origin: str
     cause_id: str
-    urgency: str
+    accept: tuple[str, ...]  # cause_id and the clinically equivalent answers
+    group: str  # the cause's split group
+    urgency: str  # from the red flags the findings raise
     teaching_points: tuple[TeachingPoint, ...]
 
     def text(self, key: str, lang: str) -> str:
@@ -90,15 +95,25 @@ def parse(raw: str, kb) -> list[Case]:
         if both:
             found.append(_problem(cid, "absent", f"also marked present: {sorted(both)}"))
         answer = item.get("answer") or {}
+        if not isinstance(answer, dict):
+            found.append(_problem(cid, "answer", "must be a mapping with cause_id (and optionally also_accept)"))
+            answer = {}
+        found += [_problem(cid, f"answer.{k}", "unknown field") for k in sorted(set(answer) - ANSWER_KEYS)]
         cause = answer.get("cause_id")
+        accept = answer.get("also_accept") or []
         if cause not in causes.index:
-            found.append(_problem(cid, "answer.cause_id", f"unknown cause '{cause}' (must have a prior in base_rates.csv)"))
-        elif answer.get("origin") != causes.origin[cause]:
-            found.append(_problem(cid, "answer.origin", f"'{answer.get('origin')}' but {cause} is '{causes.origin[cause]}'"))
-        if answer.get("origin") not in ORIGINS:
-            found.append(_problem(cid, "answer.origin", f"must be one of {', '.join(ORIGINS)}"))
-        if answer.get("urgency") not in URGENCIES:
-            found.append(_problem(cid, "answer.urgency", f"must be one of {', '.join(URGENCIES)}"))
+            found.append(_problem(cid, "answer.cause_id", f"unknown cause '{cause}' (must be a ranked condition in base_rates.csv)"))
+        if not isinstance(accept, list):
+            found.append(_problem(cid, "answer.also_accept", "must be a list of cause ids"))
+            accept = []
+        found += [_problem(cid, "answer.also_accept", f"unknown cause '{c}'") for c in accept if c not in causes.index]
+        urgency = None
+        if not found:
+            urgency = kb.engine.differential(item.get("present") or [], item.get("absent") or []).urgency
+            stated = answer.get("urgency")
+            if stated is not None and stated != urgency:
+                found.append(_problem(cid, "answer.urgency", f"'{stated}' but the red flags these findings raise say "
+                                      f"'{urgency}'; urgency comes from the flags, so leave it out"))
         points = []
         for i, tp in enumerate(item.get("teaching_points") or [], start=1):
             field = f"teaching_points[{i}]"
@@ -125,8 +140,8 @@ def parse(raw: str, kb) -> list[Case]:
         problems += found
         if not found:
             cases.append(Case(cid, item["title_en"], item["title_zh"], item["stem_en"], item["stem_zh"],
-                              tuple(item.get("present") or ()), tuple(item.get("absent") or ()),
-                              answer["origin"], cause, answer["urgency"], tuple(points)))
+                              tuple(item.get("present") or ()), tuple(item.get("absent") or ()), cause,
+                              tuple(dict.fromkeys([cause, *accept])), causes.group[cause], urgency, tuple(points)))
     if problems:
         raise DataError(problems)
     return cases

@@ -31,6 +31,31 @@ ORIGIN_COLOURS = {
     "unrelated": "#999999",
 }
 
+# Deyo & Weinstein 2001's groups, in schema.SPLIT_GROUPS order, with the colour every chart uses.
+SPLIT_GROUP_LABELS = {
+    "mechanical": ("Mechanical (spine)", "机械性（脊柱）"),
+    "non_mechanical_spinal": ("Non-mechanical spinal", "非机械性脊柱疾病"),
+    "visceral": ("Visceral (referred)", "内脏（牵涉痛）"),
+}
+SPLIT_GROUP_COLOURS = {"mechanical": "#0072B2", "non_mechanical_spinal": "#CC0000", "visceral": "#D55E00"}
+
+# Urgency of a red flag, most urgent first, with its colour.
+URGENCY_LABELS = {
+    "emergency": ("EMERGENCY: act now", "急症：立即处理"),
+    "same_day": ("Same day", "当天评估"),
+    "soon": ("Soon (days)", "尽快（数日内）"),
+    "routine": ("Routine", "常规"),
+}
+URGENCY_COLOURS = {"emergency": "#b30000", "same_day": "#e66100", "soon": "#8a6500", "routine": "#555555"}
+
+# Where a number in the reasoning model comes from.
+BASIS_LABELS = {
+    "literature": ("published figure", "文献数据"),
+    "source": ("the page's words", "网页原文"),
+    "teaching_estimate": ("teaching estimate", "教学估计值"),
+    "background": ("not listed: background rate", "未列出：按背景发生率"),
+}
+
 SEGMENT_LABELS = {
     "title": ("Title", "标题"),
     "byline": ("Byline", "署名"),

@@ -14,18 +14,12 @@ import html
 import ipywidgets as w
 import pandas as pd
 
+from .i18n import BASIS_LABELS, URGENCY_COLOURS, URGENCY_LABELS, lookup, pick
 from .i18n import language as current_language
-from .i18n import lookup, pick
 from .reasoning import FindingError
 from .reasoning_charts import evidence_ruler, pretest_posttest, ranking_bar, split_bar
 
 STATES = [("—", "unknown"), ("✔", "present"), ("✘", "absent")]
-URGENCY = {
-    "emergency": ("#b30000", ("EMERGENCY: act now", "急症：立即处理")),
-    "same_day": ("#e66100", ("Same day", "当天评估")),
-    "soon": ("#b8860b", ("Soon (days)", "尽快（数日内）")),
-    "routine": ("#555555", ("Routine", "常规")),
-}
 GROUP_TITLES = {
     "location": ("Where is the pain?", "疼痛部位"), "character": ("What is it like?", "疼痛性质"),
     "onset": ("How did it start?", "起病方式"), "timing": ("When, and how long?", "时间特点"),
@@ -45,6 +39,11 @@ UI = {
     "if_yes": ("if yes", "若有"), "if_no": ("if no", "若无"), "visceral": ("visceral", "内脏"),
     "no_links": ("None of the findings set so far bears on this cause.", "目前设定的发现与此病因无关。"),
     "source_says": ("the page says", "网页原文"),
+    "factors": ("Contributing factors present (not diagnoses)", "存在的诱发因素（不是诊断）"),
+    "present": ("present", "有"), "absent": ("absent", "无"),
+    "frequency": ("in this cause {f:.0%}, in ordinary back pain {b:.0%}", "此病因中 {f:.0%}，普通腰背痛中 {b:.0%}"),
+    "population": ("measured in", "研究人群"),
+    "red_flag_question": ("red-flag question", "危险信号问题"),
 }
 
 
@@ -71,24 +70,29 @@ def render_flags(diff, lang: str) -> str:
     if flags.empty:
         parts.append(f'<div class="bp-no-flag" style="color:#555">{_ui("no_flags", lang)}</div>')
     for flag in flags.itertuples():
-        colour, words = URGENCY[flag.urgency]
+        colour = URGENCY_COLOURS[flag.urgency]
         matched = ", ".join(html.escape(labels[f]) for f in flag.matched)
         parts.append(
             f'<div class="bp-flag" data-flag="{flag.flag_id}" data-urgency="{flag.urgency}" '
             f'style="border-left:6px solid {colour};background:{colour}14;padding:4px 8px;margin:4px 0">'
-            f'<b style="color:{colour}">{pick(words, lang)}</b> · <b>{html.escape(getattr(flag, f"name_{lang}"))}</b>'
+            f'<b style="color:{colour}">{lookup(URGENCY_LABELS, flag.urgency, lang)}</b> · '
+            f'<b>{html.escape(getattr(flag, f"name_{lang}"))}</b>'
             f'<br>{html.escape(getattr(flag, f"explain_{lang}"))}'
             f'<br><small>{_ui("because", lang)}: {matched} · [{html.escape(flag.reference_id)}]</small></div>'
         )
     raised = diff.cant_miss[diff.cant_miss.change > 2].head(5)
     if len(raised):
-        items = ", ".join(f"{html.escape(r[f'name_{lang}'])} ×{r.change:.2g} ({r.posterior:.1%})" for _, r in raised.iterrows())
+        items = ", ".join(f"{html.escape(r[f'name_{lang}'])} ×{r.change:,.0f} ({r.posterior:.1%})" for _, r in raised.iterrows())
         parts.append(f'<div class="bp-cant-miss" style="margin-top:4px">⚠ {_ui("cant_miss", lang)}: {items}</div>')
+    if len(diff.factors):
+        items = ", ".join(html.escape(r[f"name_{lang}"]) for _, r in diff.factors.iterrows())
+        parts.append(f'<div class="bp-factors" style="margin-top:4px">{_ui("factors", lang)}: {items}</div>')
     return "".join(parts) + "</div>"
 
 
 def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
-    """For and against one cause: each set finding's LR, its basis, and its citation or the page's words."""
+    """For and against one cause: each set finding's frequency there and in ordinary back pain, the LR
+    derived from them, its basis, and its citation (with the population measured) or the page's words."""
     contrib = diff.contributions(cause_id)
     contrib = contrib[contrib.lr != 1]
     if contrib.empty:
@@ -104,21 +108,37 @@ def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
             source = html.escape(cite[r.evidence][:110])
         else:
             source = ""
-        estimate = " <i>(teaching estimate)</i>" if r.basis in ("teaching_estimate", "unlinked") else ""
-        rows.append(f"<tr><td>{side}</td><td>{html.escape(labels[r.finding_id])} ({r.state})</td>"
-                    f"<td>LR {r.lr:.2g}{estimate}</td><td style='text-align:left'>{source}"
-                    f"<br><small>{html.escape(r.note)}</small></td></tr>")
+        if isinstance(r.population, str):
+            source += f" <small>({_ui('population', lang)}: {html.escape(r.population)})</small>"
+        basis = pick(BASIS_LABELS[r.basis], lang)
+        frequency = _ui("frequency", lang).format(f=r.frequency, b=r.background)
+        note = f"<br><small>{html.escape(r.note)}</small>" if isinstance(r.note, str) else ""
+        rows.append(f"<tr><td style='white-space:nowrap'>{side}</td><td>{html.escape(labels[r.finding_id])} "
+                    f"({_ui(r.state, lang)})</td><td>LR {r.lr:.2g} <i>({basis})</i><br><small>{frequency}</small></td>"
+                    f"<td style='text-align:left'>{source}{note}</td></tr>")
     return f'<table class="bp-why">{"".join(rows)}</table>'
 
 
-def render_ask_next(diff, lang: str) -> str:
+def render_ask_next(diff, lang: str, n_flags: int = 4, n_other: int = 4) -> str:
+    """Unasked red-flag questions first (most urgent first), then the questions that would move the
+    picture most: both lists stay visible, so screening never crowds out reasoning."""
     labels = diff.engine.findings
+    ask = diff.ask_next(len(labels))
+    danger = ask[ask.red_flag_urgency.notna()].head(n_flags)
+    other = ask[ask.red_flag_urgency.isna()].head(n_other)
     items = []
-    for r in diff.ask_next(6).itertuples():
+    for r in pd.concat([danger, other]).itertuples():
         f = labels.loc[r.finding_id]
-        items.append(f'<li class="bp-ask" data-finding="{r.finding_id}">{html.escape(f[f"question_{lang}"])} '
-                     f'<small>({_ui("visceral", lang)}: {_ui("if_yes", lang)} {r.visceral_if_yes:+.0%}, '
-                     f'{_ui("if_no", lang)} {r.visceral_if_no:+.0%})</small></li>')
+        urgency = r.red_flag_urgency if isinstance(r.red_flag_urgency, str) else ""
+        if urgency:
+            colour = URGENCY_COLOURS[r.red_flag_urgency]
+            why = (f'<b style="color:{colour}">{_ui("red_flag_question", lang)}: '
+                   f'{lookup(URGENCY_LABELS, r.red_flag_urgency, lang)}</b>')
+        else:
+            why = (f'{_ui("visceral", lang)}: {_ui("if_yes", lang)} {r.visceral_if_yes:+.0%}, '
+                   f'{_ui("if_no", lang)} {r.visceral_if_no:+.0%}')
+        items.append(f'<li class="bp-ask" data-finding="{r.finding_id}" data-red-flag="{urgency}">'
+                     f'{html.escape(f[f"question_{lang}"])} <small>({why})</small></li>')
     return f'<b>{_ui("ask", lang)}</b><ol>{"".join(items)}</ol>'
 
 
@@ -130,6 +150,7 @@ class DifferentialLab:
         self.references = kb.references
         self.presets = kb.lab_presets.set_index("preset_id")
         self._quiet = False
+        self.picked = False  # True once the student chooses a cause for "why"; a new patient clears it
         lang = lang or current_language()
         self.language = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=lang)
         self.preset = w.Dropdown(layout=w.Layout(width="34em"))
@@ -162,7 +183,7 @@ class DifferentialLab:
         self.language.observe(self._relabel, names="value")
         self.preset.observe(self._apply_preset, names="value")
         self.reset_button.on_click(lambda _: self.reset())
-        self.why_cause.observe(self._update_why, names="value")
+        self.why_cause.observe(self._pick_why, names="value")
         self.last_figures: dict = {}
         self._relabel()
 
@@ -194,6 +215,11 @@ class DifferentialLab:
         self.preset.value = None
         self.set_findings()
 
+    def _pick_why(self, change=None) -> None:
+        if not self._quiet:
+            self.picked = True
+        self._update_why()
+
     def _apply_preset(self, change=None) -> None:
         if self.preset.value is None:
             return
@@ -219,7 +245,8 @@ class DifferentialLab:
         self._update()
 
     def _update(self, change=None, follow_top: bool = False) -> None:
-        """Recompute and redraw. A single click keeps the cause shown in 'why'; a new patient shows the top one."""
+        """Recompute and redraw. 'Why' follows the top cause unless the student picked one; a new patient
+        (preset, reset) follows the top cause again."""
         if self._quiet:
             return
         present, absent = self.findings_set()
@@ -239,7 +266,9 @@ class DifferentialLab:
         _show(self.prepost_out, self.last_figures["prepost"])
         self.ask.value = render_ask_next(self.result, lang)
         ranked = self.result.ranking  # every cause can be asked about, most likely first
-        keep = ranked.index[0] if follow_top or self.why_cause.value is None else self.why_cause.value
+        if follow_top:
+            self.picked = False
+        keep = self.why_cause.value if self.picked and self.why_cause.value is not None else ranked.index[0]
         self._quiet = True
         self.why_cause.options = [(f"{r[f'name_{lang}']} ({r.posterior:.1%})", c) for c, r in ranked.iterrows()]
         self.why_cause.value = keep

@@ -1,6 +1,9 @@
-"""The case quiz: read a vignette, choose the origin, the most likely cause and the urgency, and get
-immediate feedback built from the reasoning engine (its ranking, the red flags, the findings that
-discriminate) and the case's cited teaching points. The score counts first attempts in this sitting.
+"""The case quiz: read a vignette, choose where the pain comes from (Deyo & Weinstein's groups), the
+most likely cause and the urgency, and get immediate feedback built from the reasoning engine (the red
+flags first, its ranking, the findings that discriminate) and the case's cited teaching points.
+
+The key is the case's cause and the answers an examiner accepts as equivalent; the urgency is the one
+the red flags give, the same rule the lab shows. The score counts first attempts in this sitting.
 """
 
 from __future__ import annotations
@@ -11,14 +14,14 @@ import html
 
 import ipywidgets as w
 import numpy as np
+import pandas as pd
 
 from .cases import Case, load_cases
-from .i18n import ORIGIN_LABELS, lookup, pick
+from .i18n import SPLIT_GROUP_LABELS, URGENCY_COLOURS, URGENCY_LABELS, lookup, pick
 from .i18n import language as current_language
-from .lab import URGENCY
 
 TEXT = {
-    "origin": ("Origin", "来源类别"), "cause": ("Most likely cause", "最可能的病因"), "urgency": ("Urgency", "紧急程度"),
+    "origin": ("Where does the pain come from?", "疼痛来自哪里？"), "cause": ("Most likely cause", "最可能的病因"), "urgency": ("Urgency", "紧急程度"),
     "submit": ("Check my answer", "核对答案"), "next": ("Next case ▶", "下一题 ▶"), "previous": ("◀ Previous", "◀ 上一题"),
     "choose": ("— choose —", "— 请选择 —"), "right": ("✔ right", "✔ 正确"), "wrong": ("✘ the answer is", "✘ 正确答案是"),
     "score": ("Score this sitting", "本次得分"), "engine": ("What the teaching model makes of these findings",
@@ -31,14 +34,14 @@ TEXT = {
     "case": ("Case", "病例"), "causes": ("causes", "个病因"), "answers": ("answers", "项答案"), "disclaimer": ("Teaching cases and a teaching model: not clinical advice.",
                                            "教学病例与教学模型，不构成临床建议。"),
 }
-ORIGIN_CHOICES = ["spine", "neurological", "postural", "psychosocial", "post_surgical", "serious_spinal", "visceral"]
 
 
 _t = partial(lookup, TEXT)
 
 
-def grade(case: Case, origin: str | None, cause_id: str | None, urgency: str | None) -> dict[str, bool]:
-    return {"origin": origin == case.origin, "cause": cause_id == case.cause_id, "urgency": urgency == case.urgency}
+def grade(case: Case, group: str | None, cause_id: str | None, urgency: str | None) -> dict[str, bool]:
+    """Right or wrong for each part; any clinically equivalent cause counts as the cause."""
+    return {"origin": group == case.group, "cause": cause_id in case.accept, "urgency": urgency == case.urgency}
 
 
 def discriminators(engine, case: Case, other: str, n: int = 3) -> list[tuple[str, str, float]]:
@@ -58,20 +61,26 @@ def feedback_html(kb, case: Case, marks: dict[str, bool], chosen_cause: str | No
     engine = kb.engine
     names = engine.causes[f"name_{lang}"]
     findings = engine.findings[f"label_{lang}"]
-    answer = {"origin": pick(ORIGIN_LABELS[case.origin], lang), "cause": names[case.cause_id],
-              "urgency": pick(URGENCY[case.urgency][1], lang)}
-    parts = [f'<div class="bp-feedback-part" data-part="{k}" data-correct="{str(ok).lower()}">'
-             f'<b>{_t(k, lang)}</b>: {_t("right", lang) if ok else _t("wrong", lang)} <b>{html.escape(answer[k])}</b></div>'
-             for k, ok in marks.items()]
+    answer = {"origin": pick(SPLIT_GROUP_LABELS[case.group], lang),
+              "cause": " / ".join(names[c] for c in case.accept),
+              "urgency": lookup(URGENCY_LABELS, case.urgency, lang)}
     d = kb.differential(case.present, case.absent)
+    flags = [f'<div class="bp-flag" data-flag="{f.flag_id}" data-urgency="{f.urgency}" style="border-left:6px solid '
+             f'{URGENCY_COLOURS[f.urgency]};padding:2px 8px;margin:2px 0"><b style="color:{URGENCY_COLOURS[f.urgency]}">'
+             f'{lookup(URGENCY_LABELS, f.urgency, lang)}</b> · {html.escape(getattr(f, f"name_{lang}"))}</div>'
+             for f in d.red_flags.itertuples()]
+    parts = [f"<p><b>{_t('flags', lang)}</b>: {'' if flags else _t('no_flags', lang)}</p>", *flags]
+    parts += [f'<div class="bp-feedback-part" data-part="{k}" data-correct="{str(ok).lower()}" '
+              f'style="color:{"#1a7f37" if ok else "#b30000"}"><b>{_t(k, lang)}</b>: '
+              f'{_t("right", lang) if ok else _t("wrong", lang)} <b>{html.escape(answer[k])}</b></div>'
+              for k, ok in marks.items()]
     top = ", ".join(f"{html.escape(names[c])} {p:.0%}" for c, p in d.top(5).posterior.items())
-    flags = ", ".join(html.escape(getattr(f, f"name_{lang}")) for f in d.red_flags.itertuples()) or _t("no_flags", lang)
     contrib = d.contributions(case.cause_id)
     key = ", ".join(f"{html.escape(findings[r.finding_id])} ({'✔' if r.state == 'present' else '✘'}, LR {r.lr:.2g})"
                     for r in contrib[contrib.lr > 1].head(4).itertuples())
-    body = [f"<p><b>{_t('engine', lang)}</b>: {top}</p>", f"<p><b>{_t('flags', lang)}</b>: {flags}</p>",
+    body = [f"<p><b>{_t('engine', lang)}</b>: {top}</p>",
             f"<p><b>{_t('key', lang)} {html.escape(names[case.cause_id])}</b>: {key or '—'}</p>"]
-    if chosen_cause and chosen_cause != case.cause_id and chosen_cause in engine.causes.index:
+    if chosen_cause and chosen_cause not in case.accept and chosen_cause in engine.causes.index:
         sep = ", ".join(f"{html.escape(findings[f])} ({mark}, ×{ratio:.2g})" for f, mark, ratio in discriminators(engine, case, chosen_cause))
         body.append(f"<p><b>{_t('versus', lang)} ({html.escape(names[chosen_cause])})</b>: {sep or '—'}</p>")
     cite = kb.references.set_index("reference_id").citation
@@ -81,6 +90,12 @@ def feedback_html(kb, case: Case, marks: dict[str, bool], chosen_cause: str | No
                   else html.escape(cite[tp.reference][:120]))
         points.append(f"<li>{html.escape(getattr(tp, lang))}<br><small>{source}</small></li>")
     return ("".join(parts) + "".join(body) + f"<p><b>{_t('points', lang)}</b></p><ul>{''.join(points)}</ul>")
+
+
+def overview(cases: list[Case]) -> pd.DataFrame:
+    """How many cases fall in each group at each urgency (for instructors choosing cases)."""
+    table = pd.DataFrame({"group": [c.group for c in cases], "urgency": [c.urgency for c in cases]})
+    return table.value_counts().unstack(fill_value=0)
 
 
 class CaseQuiz:
@@ -123,12 +138,12 @@ class CaseQuiz:
         self.stem.value = (f"<p><small>{_t('disclaimer', lang)}</small></p>"
                            f"<h3>{_t('case', lang)} {self.index + 1}/{len(self.cases)}: {html.escape(case.text('title', lang))}</h3>"
                            f"<p>{html.escape(case.text('stem', lang))}</p>")
-        self.origin.options = [(pick(ORIGIN_LABELS[o], lang), o) for o in ORIGIN_CHOICES]
+        self.origin.options = [(pick(words, lang), g) for g, words in SPLIT_GROUP_LABELS.items()]
         self.origin.value = None
         names = self.kb.engine.causes[f"name_{lang}"].sort_values()
         self.cause.options = [(_t("choose", lang), None)] + [(n, c) for c, n in names.items()]
         self.cause.value = None
-        self.urgency.options = [(pick(words, lang), u) for u, (_, words) in URGENCY.items()]
+        self.urgency.options = [(pick(words, lang), u) for u, words in URGENCY_LABELS.items()]
         self.urgency.value = None
         self.origin.description, self.cause.description, self.urgency.description = (
             _t("origin", lang), _t("cause", lang), _t("urgency", lang))
@@ -144,9 +159,9 @@ class CaseQuiz:
         self.score.value = (f"<b>{_t('score', lang)}</b>: {causes}/{len(self.results)} {_t('causes', lang)} · "
                             f"{sum(parts)}/{len(parts)} {_t('answers', lang)}")
 
-    def answer(self, origin: str, cause_id: str, urgency: str) -> dict[str, bool]:
+    def answer(self, group: str, cause_id: str, urgency: str) -> dict[str, bool]:
         """Set the three choices and check them, as a student would."""
-        self.origin.value, self.cause.value, self.urgency.value = origin, cause_id, urgency
+        self.origin.value, self.cause.value, self.urgency.value = group, cause_id, urgency
         return self.check()
 
     def check(self) -> dict[str, bool] | None:

@@ -10,15 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import FONT, _layout
-from .i18n import ORIGIN_COLOURS, language, lookup, origin_label, pick
-
-GROUP_LABELS = {
-    "spine": ("Spine / mechanical", "脊柱 / 机械性"),
-    "serious_spinal": ("Serious spinal", "严重脊柱病变"),
-    "visceral": ("Visceral", "内脏"),
-}
-GROUP_COLOURS = {"spine": ORIGIN_COLOURS["spine"], "serious_spinal": ORIGIN_COLOURS["serious_spinal"],
-                 "visceral": ORIGIN_COLOURS["visceral"]}
+from .i18n import BASIS_LABELS, ORIGIN_COLOURS, SPLIT_GROUP_COLOURS, SPLIT_GROUP_LABELS, language, lookup, origin_label, pick
 TEXT = {
     "ranking": ("Which causes fit? (teaching model)", "哪些病因符合？（教学模型）"),
     "posterior": ("Probability in this model (%)", "本模型中的概率（%）"),
@@ -60,15 +52,15 @@ def ranking_bar(diff, lang: str | None = None, n: int = 12) -> go.Figure:
 
 
 def split_bar(diff, lang: str | None = None) -> go.Figure:
-    """Spine / serious spinal / visceral shares before and after the findings, as two stacked bars."""
+    """Mechanical / non-mechanical spinal / visceral shares before and after the findings, as two stacked bars."""
     lang = lang or language()
     pre = pd.Series(diff.engine.causes.prior.to_numpy(), index=diff.engine.group_of).groupby(level=0).sum()
     rows = [_t("now", lang), _t("pretest", lang)]
     fig = go.Figure()
-    for group in GROUP_LABELS:
+    for group in SPLIT_GROUP_LABELS:
         values = [diff.split.get(group, 0.0) * 100, pre.get(group, 0.0) * 100]
-        fig.add_trace(go.Bar(y=rows, x=values, orientation="h", name=pick(GROUP_LABELS[group], lang),
-                             marker_color=GROUP_COLOURS[group], text=[f"{v:.0f}%" for v in values],
+        fig.add_trace(go.Bar(y=rows, x=values, orientation="h", name=pick(SPLIT_GROUP_LABELS[group], lang),
+                             marker_color=SPLIT_GROUP_COLOURS[group], text=[f"{v:.0f}%" for v in values],
                              textposition="inside", insidetextanchor="middle"))
     fig.update_layout(barmode="stack", height=210, xaxis=dict(range=[0, 100], ticksuffix="%"),
                       legend=dict(orientation="h", y=-0.35), uniformtext=dict(minsize=10, mode="hide"))
@@ -86,8 +78,8 @@ def evidence_ruler(diff, cause_id: str, findings: pd.DataFrame, lang: str | None
     colours = np.where(contrib.log10_lr >= 0, "#1a9850", "#d73027")
     fig = go.Figure(go.Bar(
         x=contrib.log10_lr, y=names, orientation="h", marker_color=colours,
-        text=[f"LR {lr:.2g} · {b}" for lr, b in zip(contrib.lr, contrib.basis)], textposition="auto",
-        hovertext=contrib.note, hoverinfo="text",
+        text=[f"LR {lr:.2g} · {pick(BASIS_LABELS[b], lang)}" for lr, b in zip(contrib.lr, contrib.basis)],
+        textposition="auto", hovertext=contrib.note.fillna(""), hoverinfo="text",
     ))
     fig.add_vline(x=0, line_color="#444")
     fig.update_layout(xaxis=dict(title=_t("log10", lang), zeroline=True), yaxis=dict(autorange="reversed"),
