@@ -105,3 +105,21 @@ def test_malformed_cases_name_the_case_and_the_field(kb, edit, message):
 def test_yaml_is_read_safely(kb):
     with pytest.raises(DataError, match="not valid YAML"):
         parse("- !!python/object/apply:os.system ['echo unsafe']", kb)
+
+
+def test_switching_language_keeps_the_answer_and_its_feedback(kb, cases):
+    quiz = CaseQuiz(kb, cases, lang="en")
+    case = quiz.case
+    quiz.answer(case.group, case.cause_id, case.urgency)
+    quiz.language.value = "zh"
+    assert (quiz.origin.value, quiz.cause.value, quiz.urgency.value) == (case.group, case.cause_id, case.urgency)
+    assert "正确" in quiz.feedback.value and "教学要点" in quiz.feedback.value
+    quiz.next_case()  # a new case starts blank
+    assert quiz.cause.value is None and quiz.feedback.value == ""
+
+
+def test_overview_counts_every_case_with_labels(cases):
+    from backpain.quiz import overview
+    table = overview(cases, "zh")
+    assert table.to_numpy().sum() == len(cases)
+    assert "内脏（牵涉痛）" in table.index and "急症：立即处理" in table.columns

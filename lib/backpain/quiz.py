@@ -92,10 +92,14 @@ def feedback_html(kb, case: Case, marks: dict[str, bool], chosen_cause: str | No
     return ("".join(parts) + "".join(body) + f"<p><b>{_t('points', lang)}</b></p><ul>{''.join(points)}</ul>")
 
 
-def overview(cases: list[Case]) -> pd.DataFrame:
-    """How many cases fall in each group at each urgency (for instructors choosing cases)."""
-    table = pd.DataFrame({"group": [c.group for c in cases], "urgency": [c.urgency for c in cases]})
-    return table.value_counts().unstack(fill_value=0)
+def overview(cases: list[Case], lang: str | None = None) -> pd.DataFrame:
+    """How many cases fall in each group (rows) at each urgency (columns), labelled, for instructors."""
+    lang = lang or current_language()
+    table = pd.crosstab(pd.Categorical([c.group for c in cases], categories=list(SPLIT_GROUP_LABELS)),
+                        pd.Categorical([c.urgency for c in cases], categories=list(URGENCY_LABELS)), dropna=False)
+    table.index = [pick(SPLIT_GROUP_LABELS[g], lang) for g in table.index]
+    table.columns = [pick(URGENCY_LABELS[u], lang) for u in table.columns]
+    return table
 
 
 class CaseQuiz:
@@ -122,7 +126,7 @@ class CaseQuiz:
         self.submit.on_click(lambda _: self.check())
         self.next_button.on_click(lambda _: self.go(+1))
         self.previous_button.on_click(lambda _: self.go(-1))
-        self.language.observe(lambda _: self._show(), names="value")
+        self.language.observe(lambda _: self._show(keep=True), names="value")
         self._show()
 
     @property
@@ -133,23 +137,24 @@ class CaseQuiz:
     def case(self) -> Case:
         return self.cases[self.index]
 
-    def _show(self) -> None:
+    def _show(self, keep: bool = False) -> None:
+        """Draw the current case; on a language switch (keep=True) the student's choices and feedback stay."""
         lang, case = self.lang, self.case
+        chosen = (self.origin.value, self.cause.value, self.urgency.value) if keep else (None, None, None)
         self.stem.value = (f"<p><small>{_t('disclaimer', lang)}</small></p>"
                            f"<h3>{_t('case', lang)} {self.index + 1}/{len(self.cases)}: {html.escape(case.text('title', lang))}</h3>"
                            f"<p>{html.escape(case.text('stem', lang))}</p>")
         self.origin.options = [(pick(words, lang), g) for g, words in SPLIT_GROUP_LABELS.items()]
-        self.origin.value = None
         names = self.kb.engine.causes[f"name_{lang}"].sort_values()
         self.cause.options = [(_t("choose", lang), None)] + [(n, c) for c, n in names.items()]
-        self.cause.value = None
         self.urgency.options = [(pick(words, lang), u) for u, words in URGENCY_LABELS.items()]
-        self.urgency.value = None
+        self.origin.value, self.cause.value, self.urgency.value = chosen
         self.origin.description, self.cause.description, self.urgency.description = (
             _t("origin", lang), _t("cause", lang), _t("urgency", lang))
         self.submit.description = _t("submit", lang)
         self.next_button.description, self.previous_button.description = _t("next", lang), _t("previous", lang)
-        self.feedback.value = ""
+        marks = self.results.get(case.case_id) if keep else None
+        self.feedback.value = feedback_html(self.kb, case, marks, self.cause.value, lang) if marks and None not in chosen else ""
         self._update_score()
 
     def _update_score(self) -> None:
