@@ -24,6 +24,7 @@ def notebook(lab, name: str, width: int = 1400, height: int = 1000):
         run_all_in_lab(page, url, token, name)
         _no_errors(page)
         yield page
+        assert external(requests) == []
 
 
 def _no_errors(page):

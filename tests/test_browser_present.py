@@ -23,32 +23,33 @@ def present(tmp_path_factory):
         yield url
 
 
+def _answer(page, group: str, cause: str, urgency: str, correct: str) -> None:
+    """Click the three choices as a student would, check, and wait for the cause's verdict."""
+    page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text=group).click()
+    select = page.locator(".widget-dropdown select").first
+    labels = select.evaluate("s => [...s.options].map(o => o.textContent.replace(/\\u00a0/g, ' '))")
+    select.select_option(index=labels.index(cause))
+    page.locator(".widget-toggle-buttons").nth(2).locator("button", has_text=urgency).click()
+    page.get_by_role("button", name="Check my answer").click()
+    page.wait_for_selector(f".bp-feedback-part[data-part='cause'][data-correct='{correct}']", timeout=30_000)
+
+
 def test_present_serves_the_quiz_and_a_student_can_answer(present):
     with chromium_page(1300, 1200) as (page, requests):
         page.goto(f"{present}/voila/render/07_case_quiz.ipynb", wait_until="domcontentloaded", timeout=120_000)
         page.wait_for_selector(".bp-case", timeout=120_000)
         assert "import backpain" not in page.content()  # code hidden
-        page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text="Mechanical (spine)").click()
-        select = page.locator(".widget-dropdown select").first
-        labels = select.evaluate("s => [...s.options].map(o => o.textContent.replace(/\\u00a0/g, ' '))")
-        select.select_option(index=labels.index("Lumbar muscle strain (chronic overuse)"))
-        page.locator(".widget-toggle-buttons").nth(2).locator("button", has_text="Routine").click()
-        page.get_by_role("button", name="Check my answer").click()
-        page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='true']", timeout=30_000)
+        _answer(page, "Mechanical (spine)", "Lumbar muscle strain (chronic overuse)", "Routine", "true")
         assert "1/1 causes" in page.inner_text(".bp-score")
         screenshot(page, "07_quiz_feedback")
         page.get_by_role("button", name="Next case ▶").click()
         page.wait_for_function("document.querySelector('.bp-case').textContent.includes('2/')", timeout=30_000)
-        page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text="Visceral (referred)").click()
-        labels = select.evaluate("s => [...s.options].map(o => o.textContent.replace(/\\u00a0/g, ' '))")
-        select.select_option(index=labels.index("Angina pectoris"))
-        page.locator(".widget-toggle-buttons").nth(2).locator("button", has_text="EMERGENCY").click()
-        page.get_by_role("button", name="Check my answer").click()
-        page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='false']", timeout=30_000)
+        _answer(page, "Visceral (referred)", "Angina pectoris", "EMERGENCY", "false")
         assert "1/2 causes" in page.inner_text(".bp-score")
         screenshot(page, "07_quiz_wrong_en")
         page.get_by_role("button", name="中文").click()
         page.wait_for_function("document.querySelector('.bp-case').textContent.includes('病例')", timeout=30_000)
+        page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='false']", timeout=30_000)  # answer kept
         screenshot(page, "07_quiz_zh")
         assert external(requests) == []
 

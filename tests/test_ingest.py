@@ -1,7 +1,6 @@
 """Bring your own sources: decoding, HTML to text, bad input, duplicates, and measured extraction."""
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pandas as pd

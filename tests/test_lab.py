@@ -140,3 +140,8 @@ def test_factors_are_listed_beside_the_ranking(lab):
     lab.set_findings(["hx_sedentary_work", "loc_lumbar"])
     assert "Contributing factors" in lab.flags.value and "sedentary" in lab.flags.value.lower()
     assert "sedentary_lifestyle" not in lab.result.ranking.index
+
+
+def test_lab_refuses_an_unknown_language(kb):
+    with pytest.raises(ValueError, match="'en' or 'zh'"):
+        DifferentialLab(kb, lang="fr")

@@ -184,3 +184,21 @@ def test_unknown_and_contradictory_findings_get_specific_messages(engine):
         engine.differential(["assoc_fever"], ["assoc_fever"])
     with pytest.raises(ValueError, match="whole number"):
         engine.differential().top("3")
+
+
+@pytest.mark.parametrize("present, message", [
+    ({"assoc_fever": True}, "must be a list of finding ids"),
+    (5, "must be a list of finding ids"),
+    ([5], "finding ids are text"),
+    ([float("nan")], "finding ids are text"),
+    ([f"nonsense_{i}" for i in range(10_000)], "and 9995 more"),
+])
+def test_odd_inputs_get_short_specific_messages(engine, present, message):
+    with pytest.raises(FindingError, match=message) as info:
+        engine.differential(present)
+    assert len(str(info.value)) < 600
+
+
+def test_none_is_no_findings_and_one_string_is_one_finding(engine):
+    assert engine.differential(None, None).present == ()
+    assert engine.differential("assoc_fever").present == ("assoc_fever",)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .advice import STANCE_COLOURS, STANCE_LABELS, STANCE_ORDER
-from .charts import FONT, TEMPLATE, _layout
+from .charts import _layout
 from .i18n import ORIGIN_COLOURS, language, lookup, origin_label, pick
 
 T = {

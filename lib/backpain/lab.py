@@ -152,6 +152,8 @@ class DifferentialLab:
         self._quiet = False
         self.picked = False  # True once the student chooses a cause for "why"; a new patient clears it
         lang = lang or current_language()
+        if lang not in ("en", "zh"):
+            raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
         self.language = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=lang)
         self.preset = w.Dropdown(layout=w.Layout(width="34em"))
         self.reset_button = w.Button(icon="undo")

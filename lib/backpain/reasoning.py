@@ -30,9 +30,9 @@ All numbers live in numpy arrays built once; a call is a few vector operations
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -105,16 +105,32 @@ class Engine:
                    np.array([SPLIT_GROUPS.index(g) for g in causes.group]))
 
     # --- input --------------------------------------------------------------------------------
-    def check_ids(self, present: Iterable[str], absent: Iterable[str]) -> tuple[list[str], list[str]]:
+    @staticmethod
+    def as_ids(ids, name: str) -> list[str]:
+        """A list of finding ids from what a caller passed: None is none, one string is one id."""
+        if ids is None:
+            return []
+        if isinstance(ids, str):
+            return [ids]
+        if isinstance(ids, Mapping) or not isinstance(ids, Iterable):
+            raise FindingError(f"{name} must be a list of finding ids such as ['assoc_fever'], not {type(ids).__name__}")
+        ids = list(ids)
+        wrong = [f for f in ids if not isinstance(f, str)]
+        if wrong:
+            raise FindingError(f"{name}: finding ids are text such as 'assoc_fever', not {wrong[0]!r}")
+        return list(dict.fromkeys(ids))
+
+    def check_ids(self, present, absent) -> tuple[list[str], list[str]]:
         """The ids as two duplicate-free lists; unknown or contradictory ids raise FindingError."""
-        present, absent = list(dict.fromkeys(present)), list(dict.fromkeys(absent))
+        present, absent = self.as_ids(present, "present"), self.as_ids(absent, "absent")
         unknown = [f for f in present + absent if f not in self.column_of]
         if unknown:
             hints = []
-            for f in unknown:
+            for f in unknown[:5]:
                 close = difflib.get_close_matches(f, self.findings.index, n=2)
-                hints.append(f"'{f}'" + (f" (did you mean {' or '.join(close)}?)" if close else ""))
-            raise FindingError(f"unknown finding id(s): {', '.join(hints)}; see findings.csv for the list")
+                hints.append(f"'{f[:60]}'" + (f" (did you mean {' or '.join(close)}?)" if close else ""))
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            raise FindingError(f"unknown finding id(s): {', '.join(hints)}{more}; see findings.csv for the list")
         both = sorted(set(present) & set(absent))
         if both:
             raise FindingError(f"finding(s) marked both present and absent: {', '.join(both)}; choose one")

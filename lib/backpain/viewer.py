@@ -112,7 +112,7 @@ def legend(lang: str | None = None) -> HTML:
     return HTML(f'<div class="bp-legend" style="margin:0.3em 0">{items}</div>')
 
 
-def quotes_in_context(kb, cause_id: str, context: int = 40) -> "pd.DataFrame":
+def quotes_in_context(kb, cause_id: str, context: int = 40):
     """Every mention of a cause with `context` characters either side (plain text, not yet escaped)."""
     import pandas as pd
 
