@@ -120,3 +120,10 @@ def test_curator_remarks_never_reach_students(kb):
         for column in columns:
             leaks = frame[frame[column].fillna("").str.contains(jargon)]
             assert leaks.empty, (table, column, leaks[column].head(3).tolist())
+
+
+def test_every_note_a_student_reads_in_the_lab_exists_in_chinese(kb):
+    links = kb.cause_findings
+    assert links.note_zh.notna().all()
+    assert (links.population.isna() == links.population_zh.isna()).all()
+    assert links.note_zh.str.contains(r"[\u4e00-\u9fff]").all()

@@ -1,5 +1,6 @@
 """The differential lab and the body map, driven from pytest by setting widget values."""
 
+import html
 import re
 
 import numpy as np
@@ -145,3 +146,14 @@ def test_factors_are_listed_beside_the_ranking(lab):
 def test_lab_refuses_an_unknown_language(kb):
     with pytest.raises(ValueError, match="'en' or 'zh'"):
         DifferentialLab(kb, lang="fr")
+
+
+def test_why_panel_in_chinese_shows_the_chinese_notes(kb):
+    lab = DifferentialLab(kb, lang="zh")
+    lab.preset.value = "renal_colic"
+    links = kb.cause_findings.set_index(["cause_id", "finding_id"])
+    shown = [f for f in lab.result.used_present if ("renal_colic", f) in links.index]
+    assert shown
+    for f in shown:
+        link = links.loc[("renal_colic", f)]
+        assert html.escape(link.note_zh) in lab.why.value and html.escape(link.note) not in lab.why.value

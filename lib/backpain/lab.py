@@ -93,7 +93,7 @@ def render_flags(diff, lang: str) -> str:
 def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
     """For and against one cause: each set finding's frequency there and in ordinary back pain, the LR
     derived from them, its basis, and its citation (with the population measured) or the page's words."""
-    contrib = diff.contributions(cause_id)
+    contrib = diff.contributions(cause_id, lang)
     contrib = contrib[contrib.lr != 1]
     if contrib.empty:
         return f'<div class="bp-why">{_ui("no_links", lang)}</div>'

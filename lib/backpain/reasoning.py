@@ -51,6 +51,12 @@ def parse_triggers(text: str) -> list[list[str]]:
     return [group.split("|") for group in text.split(";")]
 
 
+def in_language(row, column: str, lang: str):
+    """A row's text in Chinese where it has it (`column_zh`), else the English `column`."""
+    text = row.get(f"{column}_zh") if lang == "zh" else None
+    return text if isinstance(text, str) and text else row.get(column)
+
+
 def derived_lrs(frequency, background) -> tuple:
     """LR+ and LR− of a finding for a condition, relative to ordinary mechanical back pain."""
     return frequency / background, (1 - frequency) / (1 - background)
@@ -239,9 +245,9 @@ class Differential:
             raise ValueError(f"top(n) needs a whole number of causes, not {n!r}")
         return self.ranking.head(int(n))
 
-    def contributions(self, cause_id: str) -> pd.DataFrame:
+    def contributions(self, cause_id: str, lang: str = "en") -> pd.DataFrame:
         """Each set finding's effect on one condition's odds: its frequency there, its background, the
-        derived LR, and where the frequency comes from. A waterfall's bars."""
+        derived LR, and where the frequency comes from (note and population in `lang`). A waterfall's bars."""
         if cause_id not in self.engine.causes.index:
             raise KeyError(f"'{cause_id}' is not ranked (no prior in this setting, or a contributing factor)")
         links = self.engine.links[self.engine.links.cause_id == cause_id].set_index("finding_id")
@@ -253,7 +259,7 @@ class Differential:
                     link = links.loc[f]
                     rows.append(dict(finding_id=f, state=state, frequency=link.frequency, background=background[f],
                                      basis=link.basis, evidence=link.evidence, quote=link.quote,
-                                     population=link.population, note=link.note))
+                                     population=in_language(link, "population", lang), note=in_language(link, "note", lang)))
                 else:
                     rows.append(dict(finding_id=f, state=state, frequency=background[f], background=background[f],
                                      basis="background", evidence=None, quote=None, population=None, note=None))

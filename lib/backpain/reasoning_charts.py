@@ -70,7 +70,7 @@ def split_bar(diff, lang: str | None = None) -> go.Figure:
 def evidence_ruler(diff, cause_id: str, findings: pd.DataFrame, lang: str | None = None) -> go.Figure:
     """A waterfall on the log10 scale: each finding pushes the cause's odds up (for) or down (against)."""
     lang = lang or language()
-    contrib = diff.contributions(cause_id)
+    contrib = diff.contributions(cause_id, lang)
     contrib = contrib[contrib.lr != 1]  # findings that moved this cause
     row = diff.ranking.loc[cause_id]
     label = findings[f"label_{lang}"]

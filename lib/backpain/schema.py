@@ -166,7 +166,9 @@ CAUSE_FINDINGS = _schema(
         "evidence": Column(**_optional_text),  # reference_id, or source_id:start-end for basis=source
         "quote": Column(**_optional_text),  # the page's words at that span (basis=source)
         "population": Column(**_optional_text),  # who a published figure was measured in
+        "population_zh": Column(**_optional_text),
         "note": Column(**_text),  # shown to students
+        "note_zh": Column(**_optional_text),
         "curator_note": Column(**_optional_text),  # for curators only, never shown
     },
     unique=["cause_id", "finding_id"],
