@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import DataError, Problem
+from .reading import read_yaml
 
 FILE = "cases.yaml"
 KEYS = {"case_id", "title_en", "title_zh", "stem_en", "stem_zh", "present", "absent", "answer", "teaching_points"}
@@ -59,12 +58,11 @@ def _problem(case_id, field, reason) -> Problem:
     return Problem(FILE, None, None, f"case '{case_id}', field '{field}': {reason}")
 
 
-def parse(raw: str, kb) -> list[Case]:
+def parse(raw: str | bytes, kb) -> list[Case]:
     """Cases from YAML text, validated against the knowledge base; DataError lists every problem."""
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        raise DataError([Problem(FILE, None, None, f"not valid YAML: {error}")]) from None
+    data, problems = read_yaml(raw.encode("utf-8") if isinstance(raw, str) else raw, FILE)
+    if problems:
+        raise DataError(problems)
     if not isinstance(data, list):
         raise DataError([Problem(FILE, None, None, "must be a list of cases")])
     findings, causes = set(kb.findings.finding_id), kb.engine.causes
@@ -72,6 +70,7 @@ def parse(raw: str, kb) -> list[Case]:
     problems, cases, seen = [], [], set()
     for n, item in enumerate(data, start=1):
         cid = item.get("case_id", f"#{n}") if isinstance(item, dict) else f"#{n}"
+        cid = cid if isinstance(cid, str) else f"#{n}"
         if not isinstance(item, dict):
             problems.append(_problem(cid, "-", "each case must be a mapping"))
             continue
@@ -87,8 +86,9 @@ def parse(raw: str, kb) -> list[Case]:
                 found.append(_problem(cid, k, "must be non-empty text"))
         for k in ("present", "absent"):
             values = item.get(k) or []
-            if not isinstance(values, list):
-                found.append(_problem(cid, k, "must be a list of finding ids"))
+            if not isinstance(values, list) or not all(isinstance(f, str) for f in values):
+                found.append(_problem(cid, k, "must be a list of finding ids such as [assoc_fever, loc_lumbar]"))
+                item[k] = []
                 continue
             found += [_problem(cid, k, f"unknown finding '{f}'") for f in values if f not in findings]
         both = set(item.get("present") or []) & set(item.get("absent") or [])
@@ -101,9 +101,9 @@ def parse(raw: str, kb) -> list[Case]:
         found += [_problem(cid, f"answer.{k}", "unknown field") for k in sorted(set(answer) - ANSWER_KEYS)]
         cause = answer.get("cause_id")
         accept = answer.get("also_accept") or []
-        if cause not in causes.index:
+        if not isinstance(cause, str) or cause not in causes.index:
             found.append(_problem(cid, "answer.cause_id", f"unknown cause '{cause}' (must be a ranked condition in base_rates.csv)"))
-        if not isinstance(accept, list):
+        if not isinstance(accept, list) or not all(isinstance(c, str) for c in accept):
             found.append(_problem(cid, "answer.also_accept", "must be a list of cause ids"))
             accept = []
         found += [_problem(cid, "answer.also_accept", f"unknown cause '{c}'") for c in accept if c not in causes.index]
@@ -117,10 +117,13 @@ def parse(raw: str, kb) -> list[Case]:
         points = []
         for i, tp in enumerate(item.get("teaching_points") or [], start=1):
             field = f"teaching_points[{i}]"
-            if not isinstance(tp, dict) or not tp.get("en") or not tp.get("zh"):
+            if not isinstance(tp, dict) or not isinstance(tp.get("en"), str) or not isinstance(tp.get("zh"), str):
                 found.append(_problem(cid, field, "needs 'en' and 'zh' text"))
                 continue
             cite = tp.get("cite") or {}
+            if not isinstance(cite, dict) or not all(isinstance(v, str) for v in cite.values()):
+                found.append(_problem(cid, field + ".cite", "needs {reference: id} or {source: id, quote: words}"))
+                continue
             if "reference" in cite:
                 if cite["reference"] not in references:
                     found.append(_problem(cid, field + ".cite", f"unknown reference '{cite['reference']}'"))
@@ -149,4 +152,4 @@ def parse(raw: str, kb) -> list[Case]:
 
 def load_cases(kb, path: str | Path | None = None) -> list[Case]:
     path = Path(path) if path else Path(kb.path) / FILE
-    return parse(path.read_text(encoding="utf-8"), kb)
+    return parse(path.read_bytes(), kb)

@@ -27,7 +27,8 @@ class DataError(ValueError):
     """Raised when the knowledge base fails validation; lists every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
+        # whole-file problems (a missing page, an unreadable table) first: they are the root causes
+        self.problems = sorted(problems, key=lambda p: (p.row is not None, p.file, p.row or 0, p.column or ""))
         shown = "\n".join(f"  - {p}" for p in self.problems[:30])
         more = f"\n  ... and {len(self.problems) - 30} more" if len(self.problems) > 30 else ""
         super().__init__(f"{len(self.problems)} problem(s) in the workbook data:\n{shown}{more}")

@@ -18,6 +18,7 @@ import pandera.pandas as pa
 
 from . import integrity
 from .errors import DataError, Problem, csv_row
+from .reading import read_csv
 from .schema import BOOLEAN_COLUMNS, SCHEMAS
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -51,8 +52,11 @@ def data_dir() -> Path:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Every cell as text, empty cells as missing; the schema does the typing."""
-    return pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+    """Every cell as text, empty cells as missing; the schema does the typing. DataError if unreadable."""
+    frame, problems = read_csv(path, Path(path).name)
+    if frame is None:
+        raise DataError(problems)
+    return frame
 
 
 def _schema_problems(file: str, error: pa.errors.SchemaErrors) -> list[Problem]:
@@ -180,7 +184,11 @@ def build(path: Path) -> KnowledgeBase:
         if not (path / file).is_file():
             problems.append(Problem(file, None, None, "file is missing"))
             continue
-        table, found = validate_table(name, read_table(path / file), file)
+        frame, found = read_csv(path / file, file)
+        problems += found
+        if frame is None:
+            continue
+        table, found = validate_table(name, frame, file)
         problems += found
         if table is not None:
             tables[name] = table

@@ -1,0 +1,77 @@
+"""Files edited by hand or in a spreadsheet, and hand-written cases.yaml: every bad one gets a clear,
+specific message naming the file (and line or case where known), never a traceback, and nothing is
+silently lost."""
+
+import pytest
+
+from backpain import DataError
+from backpain.cases import parse
+from backpain.kb import build
+
+FINDINGS = "findings.csv"
+
+
+def _break(data_dir, fn):
+    path = data_dir / FINDINGS
+    path.write_bytes(fn(path.read_bytes()))
+
+
+def _problems(data_dir) -> str:
+    with pytest.raises(DataError) as info:
+        build(data_dir)
+    return str(info.value)
+
+
+def _excel_question_marks(raw: bytes) -> bytes:
+    """What Excel's 'CSV (Comma delimited)' does to Chinese on an English Windows: every character it
+    cannot encode becomes '?', and the file is otherwise valid."""
+    return raw.decode("utf-8").encode("ascii", errors="replace")
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda raw: raw.decode("utf-8").encode("gb18030"), "findings.csv, row"),
+    (lambda raw: raw.decode("utf-8").encode("utf-16"), "saved as UTF-16"),
+    (lambda raw: b"", "the file is empty"),
+    (lambda raw: raw.replace(b",", b";"), "separated by semicolons"),
+    (lambda raw: raw.replace(b"\n", b"\nx,", 3), "fields where the header has"),
+    (lambda raw: raw.replace(b"loc_lumbar,", b'loc_lumbar,"', 1), "unbalanced double quote"),
+    (_excel_question_marks, "Chinese values are only question marks"),
+])
+def test_spreadsheet_mishaps_get_a_plain_message(data_copy, edit, message):
+    _break(data_copy, edit)
+    text = _problems(data_copy)
+    assert message in text and "Traceback" not in text
+    assert "findings.csv" in text.splitlines()[1]  # the root cause is listed first
+
+
+def test_not_utf8_names_the_fix(data_copy):
+    _break(data_copy, lambda raw: raw.decode("utf-8").encode("gb18030"))
+    assert "not UTF-8" in _problems(data_copy) and "CSV UTF-8" in _problems(data_copy)
+
+
+def test_a_byte_order_mark_is_harmless(data_copy):
+    _break(data_copy, lambda raw: b"\xef\xbb\xbf" + raw)
+    assert len(build(data_copy).findings) > 100
+
+
+@pytest.mark.parametrize("text, message", [
+    ("- &a {case_id: x}\n- *a\n", "aliases (*name) are not allowed"),
+    ("- case_id: x\n  case_id: y\n", "appears twice"),
+    ("- case_id: x\n  answer: yes\n", "field 'answer': must be a mapping"),
+    ("- case_id: x\n  present: 5\n", "field 'present': must be a list of finding ids"),
+    ("- case_id: x\n  present: [[loc_lumbar]]\n", "field 'present': must be a list of finding ids"),
+    ("- case_id: [x]\n", "case '#1'"),
+    ("[" * 5000, "not valid YAML"),
+    ("just some text", "must be a list of cases"),
+])
+def test_hand_written_cases_get_the_case_and_field(kb, text, message):
+    with pytest.raises(DataError) as info:
+        parse(text, kb)
+    assert message in str(info.value)
+
+
+def test_cases_in_another_encoding_say_so(kb):
+    with pytest.raises(DataError, match="not UTF-8"):
+        parse("- case_id: 病例\n".encode("gbk"), kb)
+    with pytest.raises(DataError, match="UTF-16"):
+        parse("- case_id: x\n".encode("utf-16"), kb)
