@@ -75,3 +75,20 @@ def test_cases_in_another_encoding_say_so(kb):
         parse("- case_id: 病例\n".encode("gbk"), kb)
     with pytest.raises(DataError, match="UTF-16"):
         parse("- case_id: x\n".encode("utf-16"), kb)
+
+
+def test_markup_in_data_never_reaches_a_chart_label():
+    """A name with a tag (and a CSS url() a browser would fetch) is drawn as text; the workbook's own
+    <br> and <b> stay. Every chart goes through charts._layout, where this happens."""
+    import plotly.graph_objects as go
+
+    from backpain.charts import _layout
+
+    evil = '<span style="background:url(http://example.com/x.png)">Strain</span>'
+    fig = go.Figure(go.Bar(y=[evil, "plain"], x=[1, 2], hovertext=[evil + "<br><b>ok</b>", "x"], name=evil))
+    fig.add_annotation(text=evil)
+    fig = _layout(fig, evil)
+    bar = fig.data[0]
+    for text in (bar.y[0], bar.hovertext[0], bar.name, fig.layout.annotations[0].text, fig.layout.title.text):
+        assert "<span" not in text and "&lt;span" in text
+    assert bar.hovertext[0].endswith("<br><b>ok</b>") and bar.y[1] == "plain"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -26,10 +28,41 @@ TEMPLATE = go.layout.Template(layout=dict(
 ))
 
 
+# plotly renders a little HTML in labels (and fetches what a style's url() names); only these bare
+# formatting tags, which the workbook writes itself, are left as markup
+_MARKUP = re.compile(r"<(?!/?(?:br|b|i|sup|sub)>)")
+_TEXT_PROPS = ("x", "y", "text", "hovertext", "labels", "name", "parents")
+
+
+def plain(value):
+    """Label text with any markup from the data neutralised ('<' shown as a character, not a tag)."""
+    if isinstance(value, str):
+        return _MARKUP.sub("&lt;", value)
+    if isinstance(value, (list, tuple)) or (hasattr(value, "dtype") and value.dtype == object):
+        return [plain(v) for v in value]
+    return value
+
+
+def _plain_labels(fig: go.Figure) -> None:
+    for trace in fig.data:
+        for prop in _TEXT_PROPS:
+            value = getattr(trace, prop, None)
+            if value is not None and (isinstance(value, str) or (len(value) and isinstance(value[0], str))):
+                trace[prop] = plain(list(value) if not isinstance(value, str) else value)
+    for axis in [a for a in fig.layout if a.startswith(("xaxis", "yaxis"))]:
+        ticks = fig.layout[axis].ticktext
+        if ticks:
+            fig.layout[axis].ticktext = plain(list(ticks))
+    for note in fig.layout.annotations:
+        note.text = plain(note.text)
+
+
 def _layout(fig: go.Figure, title: str, **kw) -> go.Figure:
+    """The workbook's look for every chart; also the one place data text is made safe as labels."""
     kw.setdefault("margin", dict(l=10, r=10, t=60, b=10))
     kw.setdefault("font", dict(family=FONT, size=13))
-    fig.update_layout(title=title, template=TEMPLATE, **kw)
+    _plain_labels(fig)
+    fig.update_layout(title=plain(title), template=TEMPLATE, **kw)
     return fig
 
 
