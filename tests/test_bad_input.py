@@ -92,3 +92,40 @@ def test_markup_in_data_never_reaches_a_chart_label():
     for text in (bar.y[0], bar.hovertext[0], bar.name, fig.layout.annotations[0].text, fig.layout.title.text):
         assert "<span" not in text and "&lt;span" in text
     assert bar.hovertext[0].endswith("<br><b>ok</b>") and bar.y[1] == "plain"
+
+
+def _edit_csv(data_dir, name, fn):
+    import pandas as pd
+
+    table = pd.read_csv(data_dir / name, dtype=str, keep_default_na=False)
+    fn(table)
+    table.to_csv(data_dir / name, index=False)
+
+
+@pytest.mark.parametrize("name, edit, message", [
+    ("body_regions.csv", lambda t: t.loc.__setitem__((0, "levels"), "T99-T6"), "'T99-T6' must be a range of spinal segments"),
+    ("organ_segments.csv", lambda t: t.loc.__setitem__((0, "levels"), "L5-C1"), "'L5-C1' must be a range of spinal segments, top first"),
+    ("lab_presets.csv", lambda t: t.loc.__setitem__((0, "absent"), t.present[0].split(";")[0]), "also marked present"),
+    ("cause_findings.csv", lambda t: t.loc.__setitem__((0, "frequency"), "high"), "'high' is not a number"),
+    ("findings.csv", lambda t: t.loc.__setitem__((0, "background"), "NaN"), "'NaN' is not a number"),
+    ("red_flags.csv", lambda t: t.loc.__setitem__((0, "min_count"), "two"), "'two' is not a whole number"),
+])
+def test_values_that_would_break_a_notebook_are_refused_in_plain_words(data_copy, name, edit, message):
+    _edit_csv(data_copy, name, edit)
+    assert message in _problems(data_copy)
+
+
+@pytest.mark.timeout(60)
+def test_a_long_page_with_many_mentions_renders_in_one_sweep(kb):
+    """100,000 mentions on a 2 MB page: drawn in linear time (this once took minutes)."""
+    import pandas as pd
+
+    from backpain.viewer import render_page
+
+    text = "lumbar strain and back pain " * 75_000
+    ids = list(kb.causes.index[:20])
+    mentions = pd.DataFrame({"start": range(0, 2_000_000, 20), "cause_id": [ids[i % 20] for i in range(100_000)],
+                             "stance": "cause"}).assign(end=lambda t: t.start + 6)
+    page = render_page(text, "long", "en", pd.DataFrame([{"start": 0, "end": len(text), "kind": "body", "heading": None}]),
+                       mentions, kb.causes, "en")
+    assert page.html.count('class="bp-mention"') == 100_000

@@ -14,9 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import _layout
+from .schema import SPINAL_SEGMENTS
 from .i18n import ORIGIN_COLOURS, language, origin_label, pick
 
-_SEGMENTS = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 6)]
+_SEGMENTS = SPINAL_SEGMENTS
 
 
 def level_range(levels: str) -> range:

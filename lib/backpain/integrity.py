@@ -198,6 +198,16 @@ def flag_counts(flags: pd.DataFrame) -> list[Problem]:
     ]
 
 
+def presets(table: pd.DataFrame) -> list[Problem]:
+    """A preset patient cannot have one finding both present and absent."""
+    problems = []
+    for i, row in table.iterrows():
+        both = set(row.present.split(";")) & set(row.absent.split(";") if isinstance(row.absent, str) else [])
+        if both:
+            problems.append(Problem("lab_presets.csv", csv_row(i), "absent", f"also marked present: {', '.join(sorted(both))}"))
+    return problems
+
+
 def roles(taxonomy: pd.DataFrame, base_rates: pd.DataFrame) -> list[Problem]:
     """Only conditions are ranked; only factors are indicated by findings; categories are the category rows."""
     role = dict(zip(taxonomy.cause_id, taxonomy.role))
@@ -250,6 +260,7 @@ RULES: list[Rule] = [
     lambda t, x, raw: unknown_ids(t["body_regions"], "body_regions.csv", "finding_id", t["findings"].finding_id, "finding_id"),
     lambda t, x, raw: unknown_ids(t["organ_segments"], "organ_segments.csv", "reference_id", t["references"].reference_id, "reference_id"),
     lambda t, x, raw: listed_ids(t["lab_presets"], "lab_presets.csv", "present", t["findings"].finding_id, "finding_id"),
+    lambda t, x, raw: presets(t["lab_presets"]),
     lambda t, x, raw: listed_ids(t["lab_presets"].dropna(subset=["absent"]), "lab_presets.csv", "absent", t["findings"].finding_id, "finding_id"),
     lambda t, x, raw: unknown_ids(t["treatments"], "treatments.csv", "reference_id", t["references"].reference_id, "reference_id"),
     lambda t, x, raw: unknown_ids(t["treatment_mentions"], "treatment_mentions.csv", "treatment_id", t["treatments"].treatment_id, "treatment_id"),

@@ -59,20 +59,29 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _schema_problems(file: str, error: pa.errors.SchemaErrors) -> list[Problem]:
+def _schema_problems(file: str, error: pa.errors.SchemaErrors, frame: pd.DataFrame | None = None) -> list[Problem]:
     problems = []
     for case in error.failure_cases.itertuples(index=False):
         column = None if pd.isna(case.column) else str(case.column)
         row = None if pd.isna(case.index) else csv_row(case.index)
         check = str(case.check)
+        written = (frame[column].iat[int(case.index)] if frame is not None and column in frame and pd.notna(case.index)
+                   else None)
         if check == "column_in_dataframe":
             problems.append(Problem(file, None, str(case.failure_case), "required column is missing"))
         elif check == "column_in_schema":
             problems.append(Problem(file, None, str(case.failure_case), "unexpected column (not in the schema, see data/README.md)"))
+        elif check.startswith("not_nullable") and isinstance(written, str) and written.strip():
+            problems.append(Problem(file, row, column, f"{written!r} is not a number"))
         elif check.startswith("not_nullable"):
             problems.append(Problem(file, row, column, "must not be empty"))
+        elif check.startswith("coerce_dtype"):
+            kind = "a whole number" if "int" in check.lower() else "a number"
+            problems.append(Problem(file, row, column, f"{str(case.failure_case)!r} is not {kind}"))
         elif check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
             problems.append(Problem(file, row, column, f"duplicate value {case.failure_case!r}"))
+        elif check.startswith("must "):  # a check written in the words of the person editing the file
+            problems.append(Problem(file, row, column, f"{case.failure_case!r} {check}"))
         else:
             problems.append(Problem(file, row, column, f"value {case.failure_case!r} fails {check}"))
     return problems
@@ -85,7 +94,7 @@ def validate_table(name: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFr
             table[column] = table[column] == "true"
         return table, []
     except pa.errors.SchemaErrors as error:
-        return None, _schema_problems(file, error)
+        return None, _schema_problems(file, error, frame)
 
 
 @dataclass(frozen=True)

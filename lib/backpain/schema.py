@@ -207,7 +207,18 @@ RED_FLAGS = _schema(
     }
 )
 
-_LEVELS = Check.str_matches(r"^[CTLS]\d{1,2}-[CTLS]\d{1,2}$")
+# the spinal segments from the top, for level ranges such as 'C8-T4' (top first)
+SPINAL_SEGMENTS = ([f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)]
+                   + [f"S{i}" for i in range(1, 6)])
+
+
+def _is_level_range(text: str) -> bool:
+    top, _, bottom = str(text).partition("-")
+    return top in SPINAL_SEGMENTS and bottom in SPINAL_SEGMENTS and SPINAL_SEGMENTS.index(top) <= SPINAL_SEGMENTS.index(bottom)
+
+
+_LEVELS = Check(lambda s: s.map(_is_level_range), element_wise=False,
+                error="must be a range of spinal segments, top first, such as T10-L1 (C1-C8, T1-T12, L1-L5, S1-S5)")
 _IDS = r"^[a-z0-9_]+(;[a-z0-9_]+)*$"
 
 BODY_REGIONS = _schema(

@@ -29,10 +29,20 @@ class HTML:
 
 
 def _pieces(start: int, end: int, mentions) -> list[tuple[int, int, list]]:
-    """Cut [start, end) at every mention boundary; each piece carries the mentions covering it."""
+    """Cut [start, end) at every mention boundary; each piece carries the mentions covering it.
+
+    One sweep over mentions sorted by start (the caller sorts them), so a page with 100,000 mentions
+    costs about as much as its length, not the square of it."""
     inside = [m for m in mentions if m.start < end and m.end > start]
     cuts = sorted({start, end, *(max(m.start, start) for m in inside), *(min(m.end, end) for m in inside)})
-    return [(a, b, [m for m in inside if m.start <= a and m.end >= b]) for a, b in zip(cuts, cuts[1:])]
+    pieces, active, i = [], [], 0
+    for a, b in zip(cuts, cuts[1:]):
+        while i < len(inside) and inside[i].start <= a:
+            active.append(inside[i])
+            i += 1
+        active = [m for m in active if m.end > a]
+        pieces.append((a, b, [m for m in active if m.end >= b]))
+    return pieces
 
 
 def _mark(text: str, covering: list, causes, lang: str) -> str:
@@ -40,9 +50,9 @@ def _mark(text: str, covering: list, causes, lang: str) -> str:
         return html.escape(text)
     tips = []
     for m in covering:
-        c = causes.loc[m.cause_id]
+        c = causes[m.cause_id]
         tips.append(f"{c.name_en} / {c.name_zh} — {origin_label(c.origin, lang)} ({m.stance})")
-    origin = causes.loc[covering[0].cause_id].origin
+    origin = causes[covering[0].cause_id].origin
     colour = ORIGIN_COLOURS[origin]
     line = "dashed" if all(m.stance == "negated" for m in covering) else "solid"  # negated: dashed
     ids = " ".join(sorted({m.cause_id for m in covering}))
@@ -61,8 +71,12 @@ def render_source(kb, source_id: str, lang: str | None = None, max_chars: int | 
                        kb.causes, lang, max_chars)
 
 
-def render_ingested(kb, store, source_id: str, lang: str | None = None) -> HTML:
-    """An ingested page with its machine-extracted mentions, marked as such."""
+SHOW_AT_MOST = 1_000_000  # characters of an ingested page drawn in a notebook (a browser chokes on more)
+
+
+def render_ingested(kb, store, source_id: str, lang: str | None = None, max_chars: int = SHOW_AT_MOST) -> HTML:
+    """An ingested page with its machine-extracted mentions, marked as such; a very long page is shown
+    up to `max_chars`, and the title says so."""
     import pandas as pd
 
     text = (store.pages / f"{source_id}.txt").read_text(encoding="utf-8")
@@ -70,14 +84,18 @@ def render_ingested(kb, store, source_id: str, lang: str | None = None) -> HTML:
     mentions = pd.read_csv(store.mentions_path)
     segments = pd.DataFrame([{"start": 0, "end": len(text), "kind": "body",
                               "heading": "machine-extracted mentions, not checked by a curator"}])
-    return render_page(text, f"{info['original_name']} (auto)", info["language"], segments,
-                       mentions[mentions.source_id == source_id], kb.causes, lang)
+    title = f"{info['original_name']} (auto)"
+    if len(text) > max_chars:
+        title += f" — showing the first {max_chars:,} of {len(text):,} characters"
+    return render_page(text, title, info["language"], segments, mentions[mentions.source_id == source_id],
+                       kb.causes, lang, max_chars if len(text) > max_chars else None)
 
 
 def render_page(text: str, title: str, page_lang: str, segments, mentions, causes, lang: str | None = None,
                 max_chars: int | None = None) -> HTML:
     lang = lang or language()
-    mentions = list(mentions.sort_values("start").itertuples())
+    mentions = list(mentions.sort_values("start", kind="stable").itertuples())
+    causes = {c.Index: c for c in causes.itertuples()}  # one lookup table, not a pandas .loc per mention
     parts = [
         f'<div class="bp-source" lang="{html.escape(page_lang)}" style="font-family:system-ui,\'Noto Sans CJK SC\',sans-serif;'
         'line-height:1.6;max-height:38em;overflow:auto;border:1px solid #ccc;padding:0.5em 1em">',
