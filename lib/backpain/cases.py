@@ -115,7 +115,11 @@ def parse(raw: str | bytes, kb) -> list[Case]:
                 found.append(_problem(cid, "answer.urgency", f"'{stated}' but the red flags these findings raise say "
                                       f"'{urgency}'; urgency comes from the flags, so leave it out"))
         points = []
-        for i, tp in enumerate(item.get("teaching_points") or [], start=1):
+        listed = item.get("teaching_points") or []
+        if not isinstance(listed, list):
+            found.append(_problem(cid, "teaching_points", "must be a list of points, each with en, zh and cite"))
+            listed = []
+        for i, tp in enumerate(listed, start=1):
             field = f"teaching_points[{i}]"
             if not isinstance(tp, dict) or not isinstance(tp.get("en"), str) or not isinstance(tp.get("zh"), str):
                 found.append(_problem(cid, field, "needs 'en' and 'zh' text"))

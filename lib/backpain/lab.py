@@ -200,10 +200,12 @@ class DifferentialLab:
         return present, absent
 
     def set_findings(self, present=(), absent=()) -> None:
-        """Set many findings at once and redraw once (presets, tests)."""
-        unknown = [f for f in [*present, *absent] if f not in self.controls]
-        if unknown:
-            self.message.value = f'<span style="color:#b30000">{html.escape(str(FindingError(f"unknown finding id(s): {unknown}")))}</span>'
+        """Set many findings at once and redraw once (presets, tests). Ids the engine would refuse are
+        refused here too, with its message, and nothing changes."""
+        try:
+            present, absent = self.engine.check_ids(present, absent)
+        except FindingError as error:
+            self.message.value = f'<span style="color:#b30000">{html.escape(str(error))}</span>'
             return
         self._quiet = True
         try:
