@@ -97,7 +97,7 @@ def render_page(text: str, title: str, page_lang: str, segments, mentions, cause
     mentions = list(mentions.sort_values("start", kind="stable").itertuples())
     causes = {c.Index: c for c in causes.itertuples()}  # one lookup table, not a pandas .loc per mention
     parts = [
-        f'<div class="bp-source" lang="{html.escape(page_lang)}" style="font-family:system-ui,\'Noto Sans CJK SC\',sans-serif;'
+        f'<div class="bp-source" lang="{html.escape(page_lang if page_lang in ("en", "zh") else "und")}" style="font-family:system-ui,\'Noto Sans CJK SC\',sans-serif;'
         'line-height:1.6;max-height:38em;overflow:auto;border:1px solid #ccc;padding:0.5em 1em">',
         f'<div style="font-weight:bold;margin-bottom:0.5em">{html.escape(title)}</div>',
     ]
