@@ -157,3 +157,12 @@ def test_why_panel_in_chinese_shows_the_chinese_notes(kb):
     for f in shown:
         link = links.loc[("renal_colic", f)]
         assert html.escape(link.note_zh) in lab.why.value and html.escape(link.note) not in lab.why.value
+
+
+def test_probabilities_never_round_to_a_false_certainty(lab):
+    from backpain.reasoning_charts import percent
+
+    assert (percent(0.99996), percent(0.00001), percent(0.5)) == (">99.9%", "<0.1%", "50.0%")
+    lab.preset.value = "renal_colic"
+    text = list(lab.last_figures["ranking"].data[0].text)
+    assert "100.0%" not in text and "0.0%" not in text

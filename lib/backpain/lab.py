@@ -17,7 +17,7 @@ import pandas as pd
 from .i18n import BASIS_LABELS, URGENCY_COLOURS, URGENCY_LABELS, lookup, pick
 from .i18n import language as current_language
 from .reasoning import FindingError
-from .reasoning_charts import evidence_ruler, pretest_posttest, ranking_bar, split_bar
+from .reasoning_charts import evidence_ruler, percent, pretest_posttest, ranking_bar, split_bar
 
 STATES = [("—", "unknown"), ("✔", "present"), ("✘", "absent")]
 GROUP_TITLES = {
@@ -82,7 +82,7 @@ def render_flags(diff, lang: str) -> str:
         )
     raised = diff.cant_miss[diff.cant_miss.change > 2].head(5)
     if len(raised):
-        items = ", ".join(f"{html.escape(r[f'name_{lang}'])} ×{r.change:,.0f} ({r.posterior:.1%})" for _, r in raised.iterrows())
+        items = ", ".join(f"{html.escape(r[f'name_{lang}'])} ×{r.change:,.0f} ({percent(r.posterior)})" for _, r in raised.iterrows())
         parts.append(f'<div class="bp-cant-miss" style="margin-top:4px">⚠ {_ui("cant_miss", lang)}: {items}</div>')
     if len(diff.factors):
         items = ", ".join(html.escape(r[f"name_{lang}"]) for _, r in diff.factors.iterrows())
@@ -274,7 +274,7 @@ class DifferentialLab:
             self.picked = False
         keep = self.why_cause.value if self.picked and self.why_cause.value is not None else ranked.index[0]
         self._quiet = True
-        self.why_cause.options = [(f"{r[f'name_{lang}']} ({r.posterior:.1%})", c) for c, r in ranked.iterrows()]
+        self.why_cause.options = [(f"{r[f'name_{lang}']} ({percent(r.posterior)})", c) for c, r in ranked.iterrows()]
         self.why_cause.value = keep
         self._quiet = False
         self._update_why()

@@ -30,6 +30,11 @@ TEXT = {
 _t = partial(lookup, TEXT)
 
 
+def percent(p: float) -> str:
+    """A probability as a student should read it: never a false 100.0% or 0.0% from rounding."""
+    return ">99.9%" if p > 0.999 else "<0.1%" if p < 0.001 else f"{p:.1%}"
+
+
 def _cause_label(row, lang: str) -> str:
     return ("⚠ " if row.can_t_miss else "") + row[f"name_{lang}"]
 
@@ -43,7 +48,7 @@ def ranking_bar(diff, lang: str | None = None, n: int = 12) -> go.Figure:
              f"{r.prior:.2%} → {r.posterior:.1%} (×{r.change:.2g})" for _, r in top.iterrows()]
     fig = go.Figure(go.Bar(
         x=top.posterior * 100, y=labels, orientation="h", marker_color=[ORIGIN_COLOURS[o] for o in top.origin],
-        text=[f"{p:.1%}" for p in top.posterior], textposition="outside", hovertext=hover, hoverinfo="text",
+        text=[percent(p) for p in top.posterior], textposition="outside", hovertext=hover, hoverinfo="text",
         customdata=top.index,
     ))
     fig.update_layout(xaxis=dict(title=_t("posterior", lang), range=[0, max(100 * top.posterior.max() * 1.25, 5)]),
