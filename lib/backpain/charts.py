@@ -38,7 +38,7 @@ def plain(value):
     """Label text with any markup from the data neutralised ('<' shown as a character, not a tag)."""
     if isinstance(value, str):
         return _MARKUP.sub("&lt;", value)
-    if isinstance(value, (list, tuple)) or (hasattr(value, "dtype") and value.dtype == object):
+    if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return value
 

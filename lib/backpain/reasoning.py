@@ -74,7 +74,6 @@ class Engine:
     log_prior: np.ndarray = field(repr=False)
     log_lr_pos: np.ndarray = field(repr=False)  # causes × findings, 0 where the cause is at background
     log_lr_neg: np.ndarray = field(repr=False)
-    group_of: np.ndarray = field(repr=False)  # split group per cause
     scale_of: dict = field(repr=False)  # finding_id → its scale (age, sex), for findings on one
     column_of: dict = field(repr=False)  # finding_id → its column in the arrays
     background_of: dict = field(repr=False)  # finding_id → its background rate
@@ -107,7 +106,7 @@ class Engine:
             "indicated_by": [t.split(";") if isinstance(t, str) else [] for t in factor_rows.indicated_by],
         })
         return cls(causes, fnd, links, flags, factors, np.log(causes.prior.to_numpy()), np.log(pos), np.log(neg),
-                   causes.group.to_numpy(), fnd.scale.dropna().to_dict(), {f: j for j, f in enumerate(fnd.index)}, fnd.background.astype(float).to_dict(),
+                   fnd.scale.dropna().to_dict(), {f: j for j, f in enumerate(fnd.index)}, fnd.background.astype(float).to_dict(),
                    np.array([SPLIT_GROUPS.index(g) for g in causes.group]))
 
     # --- input --------------------------------------------------------------------------------
@@ -293,7 +292,7 @@ class Differential:
         informative = (e.log_lr_pos != 0).any(axis=0) | (e.log_lr_neg != 0).any(axis=0)
         candidates = [j for j, f in enumerate(e.findings.index) if f not in asked and (informative[j] or f in danger)]
         base = np.log(self.posterior)[:, None]
-        visceral = e.group_of == "visceral"
+        visceral = e.group_code == SPLIT_GROUPS.index("visceral")
         top = int(np.argmax(self.posterior))
         shifts = {}
         for answer, table in (("yes", e.log_lr_pos), ("no", e.log_lr_neg)):

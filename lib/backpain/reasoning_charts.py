@@ -59,7 +59,7 @@ def ranking_bar(diff, lang: str | None = None, n: int = 12) -> go.Figure:
 def split_bar(diff, lang: str | None = None) -> go.Figure:
     """Mechanical / non-mechanical spinal / visceral shares before and after the findings, as two stacked bars."""
     lang = lang or language()
-    pre = pd.Series(diff.engine.causes.prior.to_numpy(), index=diff.engine.group_of).groupby(level=0).sum()
+    pre = diff.engine.causes.groupby("group").prior.sum()
     rows = [_t("now", lang), _t("pretest", lang)]
     fig = go.Figure()
     for group in SPLIT_GROUP_LABELS:
