@@ -31,10 +31,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest tests --nbval-lax --nbval-current-env notebooks
 
 validate: $(STAMP)
-	$(BIN)/python -m backpain.validate
+	$(BIN)/python -m backpain validate
 
 curate: $(STAMP)
-	$(BIN)/python -m backpain.curation && $(BIN)/python -m backpain.validate
+	$(BIN)/python -m backpain curate
 
 # Serve the notebooks as apps (code hidden) on this machine only, for projecting in class.
 present: $(STAMP)
@@ -43,11 +43,11 @@ present: $(STAMP)
 
 # Every notebook as a self-contained HTML page (charts interactive, plotly.js inline, no CDN).
 html: $(STAMP)
-	$(BIN)/python -m backpain.export build/html
+	$(BIN)/python -m backpain export --out build/html
 
 # Instructor copies of the notebooks with the exercise solutions (students' copies never hold them).
 instructor: $(STAMP)
-	$(BIN)/python -m backpain.instructor build/instructor
+	$(BIN)/python -m backpain instructor --out build/instructor
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done

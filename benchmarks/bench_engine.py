@@ -1,6 +1,6 @@
 """Engine speed: time per differential() call over many random finding sets (prints figures, asserts nothing).
 
-    python benchmarks/bench_engine.py [N]
+python benchmarks/bench_engine.py [N]
 """
 
 import statistics
@@ -36,12 +36,16 @@ def main(n: int = 20_000) -> None:
     core = timed(lambda p, a: engine.differential(p, a).split)
     full = timed(lambda p, a: (lambda d: (d.ranking, d.red_flags))(engine.differential(p, a)))
     ask = timed(lambda p, a: engine.differential(p, a).ask_next()) if n <= 20_000 else []
-    print(f"engine: {len(engine.causes)} causes × {len(engine.findings)} findings, {n} random finding sets (0–14 findings)")
+    print(
+        f"engine: {len(engine.causes)} causes × {len(engine.findings)} findings, {n} random finding sets (0–14 findings)"
+    )
     for name, xs in (("posterior + split", core), ("+ ranking table + red flags", full), ("+ ask-next", ask)):
         if xs:
             xs = sorted(xs)
-            print(f"  {name:28s} median {statistics.median(xs):7.1f} µs   p95 {xs[int(0.95 * len(xs))]:7.1f} µs   "
-                  f"mean {statistics.fmean(xs):7.1f} µs")
+            print(
+                f"  {name:28s} median {statistics.median(xs):7.1f} µs   p95 {xs[int(0.95 * len(xs))]:7.1f} µs   "
+                f"mean {statistics.fmean(xs):7.1f} µs"
+            )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 import backpain
-from backpain import ingest
-from backpain.extract import Extractor
+from backpain.sources import ingest
+from backpain.sources.extract import Extractor
 corpus, store = Path(sys.argv[1]), Path(sys.argv[2])
 kb = backpain.load()
 t0 = time.perf_counter()
@@ -59,18 +59,26 @@ def build_corpus(folder: Path, pages: int, seed: int = 7) -> int:
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'pages':>7} {'corpus MB':>10} {'ingest s':>9} {'ingest MB/s':>12} {'extract MB/s':>13} {'mentions':>9} {'peak MB':>8}")
+    print(
+        f"{'pages':>7} {'corpus MB':>10} {'ingest s':>9} {'ingest MB/s':>12} {'extract MB/s':>13} {'mentions':>9} {'peak MB':>8}"
+    )
     for n in sizes:
         scratch = Path(tempfile.mkdtemp(prefix="bp-bench-"))
         try:
             (scratch / "corpus").mkdir()
             size = build_corpus(scratch / "corpus", n)
-            out = subprocess.run([sys.executable, "-c", CHILD, str(scratch / "corpus"), str(scratch / "store")],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD, str(scratch / "corpus"), str(scratch / "store")],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             r = json.loads(out.stdout.strip().splitlines()[-1])
             mb = size / 1e6
-            print(f"{r['pages']:>7} {mb:>10.0f} {r['ingest_s']:>9.1f} {mb / r['ingest_s']:>12.1f} "
-                  f"{r['text_bytes'] / 1e6 / r['extract_s']:>13.1f} {r['mentions']:>9} {r['peak_mb']:>8.0f}")
+            print(
+                f"{r['pages']:>7} {mb:>10.0f} {r['ingest_s']:>9.1f} {mb / r['ingest_s']:>12.1f} "
+                f"{r['text_bytes'] / 1e6 / r['extract_s']:>13.1f} {r['mentions']:>9} {r['peak_mb']:>8.0f}"
+            )
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from browser import chromium_page, click_finding, voila  # noqa: E402
+from browser import chromium_page, click_finding, voila
 
 MEASURE = """([selector, symbol]) => new Promise(resolve => {
   const out = document.querySelector('.bp-ranking');
@@ -45,8 +45,10 @@ def main(clicks: int = 40) -> None:
         times = times[2:]  # first clicks warm up the kernel and plotly
         times.sort()
         print(f"differential lab, click → ranking chart redrawn, {len(times)} clicks in headless Chromium:")
-        print(f"  median {statistics.median(times):.0f} ms   p90 {times[int(0.9 * len(times))]:.0f} ms   "
-              f"min {times[0]:.0f} ms   max {times[-1]:.0f} ms")
+        print(
+            f"  median {statistics.median(times):.0f} ms   p90 {times[int(0.9 * len(times))]:.0f} ms   "
+            f"min {times[0]:.0f} ms   max {times[-1]:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,16 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "screenshots"
 
@@ -63,8 +71,14 @@ def server(args: list[str], ready_path: str, log: Path, env: dict | None = None,
         port = free_port()
         args = [*args, f"--port={port}"]
     with open(log, "w") as out:
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, cwd=ROOT, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            args,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+        )
     try:
         wait_for(f"http://127.0.0.1:{port}{ready_path}")
         yield f"http://127.0.0.1:{port}"
@@ -86,12 +100,21 @@ def jupyterlab(tmp_path: Path):
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
     bindir = Path(sys.executable).parent
-    args = [str(bindir / "jupyter"), "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
-            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-            f"--LabApp.user_settings_dir={tmp_path / 'settings'}", "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    args = [
+        str(bindir / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     with server(args, f"/api/status?token={token}", tmp_path / "lab.log") as url:
         yield url, token
 
@@ -135,19 +158,27 @@ def run_all_in_lab(page, base: str, token: str, notebook: str, timeout_ms: int =
     """Open a notebook in JupyterLab, run every cell, and wait until the kernel is idle again."""
     page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel", timeout=timeout_ms)
-    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-                           timeout=timeout_ms)
+    page.wait_for_function(
+        "window.jupyterapp && window.jupyterapp.shell.currentWidget "
+        "&& window.jupyterapp.shell.currentWidget.sessionContext "
+        "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
+        "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+        timeout=timeout_ms,
+    )
+    page.wait_for_function(
+        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=timeout_ms
+    )
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     n_code = page.evaluate("document.querySelectorAll('.jp-Notebook .jp-CodeCell').length")
     page.wait_for_function(
         "n => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
-        ".filter(p => /\\[\\d+\\]/.test(p.textContent)).length === n", arg=n_code, timeout=timeout_ms)
-    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-                           timeout=timeout_ms)
+        ".filter(p => /\\[\\d+\\]/.test(p.textContent)).length === n",
+        arg=n_code,
+        timeout=timeout_ms,
+    )
+    page.wait_for_function(
+        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=timeout_ms
+    )
 
 
 def choose(select, prefix: str) -> None:
@@ -163,9 +194,16 @@ def choose(select, prefix: str) -> None:
 def voila(notebook: str, tmp_path: Path):
     """Voilà serving one notebook as an app (code hidden) on a free loopback port."""
     bindir = Path(sys.executable).parent
-    args = [str(bindir / "voila"), str(ROOT / "notebooks" / notebook), "--no-browser", "--Voila.ip=127.0.0.1",
-            "--show_tracebacks=True", "--VoilaExecutor.timeout=120", "--ServerApp.port_retries=0",
-            "--template=backpain"]
+    args = [
+        str(bindir / "voila"),
+        str(ROOT / "notebooks" / notebook),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        "--show_tracebacks=True",
+        "--VoilaExecutor.timeout=120",
+        "--ServerApp.port_retries=0",
+        "--template=backpain",
+    ]
     with server(args, "/", tmp_path / "voila.log", env={"JUPYTER_PATH": str(ROOT / "share" / "jupyter")}) as url:
         yield url
 
@@ -175,12 +213,16 @@ def click_finding(page, finding_id: str, state: str = "present") -> None:
     symbol = {"present": "✔", "absent": "✘", "unknown": "—"}[state]
     row = page.locator(f".bp-finding-{finding_id}")
     if not row.is_visible():  # open its accordion section first
-        section = row.locator("xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' jupyter-widget-Collapse ')][1]")
+        section = row.locator(
+            "xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' jupyter-widget-Collapse ')][1]"
+        )
         section.locator("> .jupyter-widget-Collapse-header").click()
     row.locator("button", has_text=symbol).click()
 
 
 def ranking_labels(page) -> list[str]:
     """The cause labels of the lab's ranking chart, most likely first (read from the plotly graph div)."""
-    return page.evaluate("() => { const gd = document.querySelector('.bp-ranking .js-plotly-plot');"
-                         " return gd ? [...gd.data[0].y].reverse() : []; }")
+    return page.evaluate(
+        "() => { const gd = document.querySelector('.bp-ranking .js-plotly-plot');"
+        " return gd ? [...gd.data[0].y].reverse() : []; }"
+    )

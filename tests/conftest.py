@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 import backpain
-from backpain.kb import DEFAULT_DATA_DIR
+from backpain.knowledge.base import DEFAULT_DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 

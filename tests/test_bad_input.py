@@ -5,8 +5,8 @@ silently lost."""
 import pytest
 
 from backpain import DataError
-from backpain.cases import parse
-from backpain.kb import build
+from backpain.knowledge.base import build
+from backpain.knowledge.cases import parse
 
 FINDINGS = "findings.csv"
 
@@ -28,15 +28,18 @@ def _excel_question_marks(raw: bytes) -> bytes:
     return raw.decode("utf-8").encode("ascii", errors="replace")
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda raw: raw.decode("utf-8").encode("gb18030"), "findings.csv, row"),
-    (lambda raw: raw.decode("utf-8").encode("utf-16"), "saved as UTF-16"),
-    (lambda raw: b"", "the file is empty"),
-    (lambda raw: raw.replace(b",", b";"), "separated by semicolons"),
-    (lambda raw: raw.replace(b"\n", b"\nx,", 3), "fields where the header has"),
-    (lambda raw: raw.replace(b"loc_lumbar,", b'loc_lumbar,"', 1), "unbalanced double quote"),
-    (_excel_question_marks, "Chinese values are only question marks"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda raw: raw.decode("utf-8").encode("gb18030"), "findings.csv, row"),
+        (lambda raw: raw.decode("utf-8").encode("utf-16"), "saved as UTF-16"),
+        (lambda raw: b"", "the file is empty"),
+        (lambda raw: raw.replace(b",", b";"), "separated by semicolons"),
+        (lambda raw: raw.replace(b"\n", b"\nx,", 3), "fields where the header has"),
+        (lambda raw: raw.replace(b"loc_lumbar,", b'loc_lumbar,"', 1), "unbalanced double quote"),
+        (_excel_question_marks, "Chinese values are only question marks"),
+    ],
+)
 def test_spreadsheet_mishaps_get_a_plain_message(data_copy, edit, message):
     _break(data_copy, edit)
     text = _problems(data_copy)
@@ -54,16 +57,19 @@ def test_a_byte_order_mark_is_harmless(data_copy):
     assert len(build(data_copy).findings) > 100
 
 
-@pytest.mark.parametrize("text, message", [
-    ("- &a {case_id: x}\n- *a\n", "aliases (*name) are not allowed"),
-    ("- case_id: x\n  case_id: y\n", "appears twice"),
-    ("- case_id: x\n  answer: yes\n", "field 'answer': must be a mapping"),
-    ("- case_id: x\n  present: 5\n", "field 'present': must be a list of finding ids"),
-    ("- case_id: x\n  present: [[loc_lumbar]]\n", "field 'present': must be a list of finding ids"),
-    ("- case_id: [x]\n", "case '#1'"),
-    ("[" * 5000, "not valid YAML"),
-    ("just some text", "must be a list of cases"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- &a {case_id: x}\n- *a\n", "aliases (*name) are not allowed"),
+        ("- case_id: x\n  case_id: y\n", "appears twice"),
+        ("- case_id: x\n  answer: yes\n", "field 'answer': must be a mapping"),
+        ("- case_id: x\n  present: 5\n", "field 'present': must be a list of finding ids"),
+        ("- case_id: x\n  present: [[loc_lumbar]]\n", "field 'present': must be a list of finding ids"),
+        ("- case_id: [x]\n", "case '#1'"),
+        ("[" * 5000, "not valid YAML"),
+        ("just some text", "must be a list of cases"),
+    ],
+)
 def test_hand_written_cases_get_the_case_and_field(kb, text, message):
     with pytest.raises(DataError) as info:
         parse(text, kb)
@@ -79,15 +85,15 @@ def test_cases_in_another_encoding_say_so(kb):
 
 def test_markup_in_data_never_reaches_a_chart_label():
     """A name with a tag (and a CSS url() a browser would fetch) is drawn as text; the workbook's own
-    <br> and <b> stay. Every chart goes through charts._layout, where this happens."""
+    <br> and <b> stay. Every chart goes through ui.theme.layout, where this happens."""
     import plotly.graph_objects as go
 
-    from backpain.charts import _layout
+    from backpain.ui.theme import layout
 
     evil = '<span style="background:url(http://example.com/x.png)">Strain</span>'
     fig = go.Figure(go.Bar(y=[evil, "plain"], x=[1, 2], hovertext=[evil + "<br><b>ok</b>", "x"], name=evil))
     fig.add_annotation(text=evil)
-    fig = _layout(fig, evil)
+    fig = layout(fig, evil)
     bar = fig.data[0]
     for text in (bar.y[0], bar.hovertext[0], bar.name, fig.layout.annotations[0].text, fig.layout.title.text):
         assert "<span" not in text and "&lt;span" in text
@@ -102,14 +108,29 @@ def _edit_csv(data_dir, name, fn):
     table.to_csv(data_dir / name, index=False)
 
 
-@pytest.mark.parametrize("name, edit, message", [
-    ("body_regions.csv", lambda t: t.loc.__setitem__((0, "levels"), "T99-T6"), "'T99-T6' must be a range of spinal segments"),
-    ("organ_segments.csv", lambda t: t.loc.__setitem__((0, "levels"), "L5-C1"), "'L5-C1' must be a range of spinal segments, top first"),
-    ("lab_presets.csv", lambda t: t.loc.__setitem__((0, "absent"), t.present[0].split(";")[0]), "also marked present"),
-    ("cause_findings.csv", lambda t: t.loc.__setitem__((0, "frequency"), "high"), "'high' is not a number"),
-    ("findings.csv", lambda t: t.loc.__setitem__((0, "background"), "NaN"), "'NaN' is not a number"),
-    ("red_flags.csv", lambda t: t.loc.__setitem__((0, "min_count"), "two"), "'two' is not a whole number"),
-])
+@pytest.mark.parametrize(
+    "name, edit, message",
+    [
+        (
+            "body_regions.csv",
+            lambda t: t.loc.__setitem__((0, "levels"), "T99-T6"),
+            "'T99-T6' must be a range of spinal segments",
+        ),
+        (
+            "organ_segments.csv",
+            lambda t: t.loc.__setitem__((0, "levels"), "L5-C1"),
+            "'L5-C1' must be a range of spinal segments, top first",
+        ),
+        (
+            "lab_presets.csv",
+            lambda t: t.loc.__setitem__((0, "absent"), t.present[0].split(";")[0]),
+            "also marked present",
+        ),
+        ("cause_findings.csv", lambda t: t.loc.__setitem__((0, "frequency"), "high"), "'high' is not a number"),
+        ("findings.csv", lambda t: t.loc.__setitem__((0, "background"), "NaN"), "'NaN' is not a number"),
+        ("red_flags.csv", lambda t: t.loc.__setitem__((0, "min_count"), "two"), "'two' is not a whole number"),
+    ],
+)
 def test_values_that_would_break_a_notebook_are_refused_in_plain_words(data_copy, name, edit, message):
     _edit_csv(data_copy, name, edit)
     assert message in _problems(data_copy)
@@ -120,12 +141,20 @@ def test_a_long_page_with_many_mentions_renders_in_one_sweep(kb):
     """100,000 mentions on a 2 MB page: drawn in linear time (this once took minutes)."""
     import pandas as pd
 
-    from backpain.viewer import render_page
+    from backpain.ui.page_html import render_page
 
     text = "lumbar strain and back pain " * 75_000
     ids = list(kb.causes.index[:20])
-    mentions = pd.DataFrame({"start": range(0, 2_000_000, 20), "cause_id": [ids[i % 20] for i in range(100_000)],
-                             "stance": "cause"}).assign(end=lambda t: t.start + 6)
-    page = render_page(text, "long", "en", pd.DataFrame([{"start": 0, "end": len(text), "kind": "body", "heading": None}]),
-                       mentions, kb.causes, "en")
+    mentions = pd.DataFrame(
+        {"start": range(0, 2_000_000, 20), "cause_id": [ids[i % 20] for i in range(100_000)], "stance": "cause"}
+    ).assign(end=lambda t: t.start + 6)
+    page = render_page(
+        text,
+        "long",
+        "en",
+        pd.DataFrame([{"start": 0, "end": len(text), "kind": "body", "heading": None}]),
+        mentions,
+        kb.causes,
+        "en",
+    )
     assert page.html.count('class="bp-mention"') == 100_000

@@ -15,15 +15,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backpain import DataError
-from backpain.cases import parse
-from backpain.kb import DEFAULT_DATA_DIR, FILES, validate_table
-from backpain.lab import DifferentialLab
-from backpain.reading import read_csv
-from backpain.reasoning import FindingError
+from backpain.knowledge.base import DEFAULT_DATA_DIR
+from backpain.knowledge.cases import parse
+from backpain.knowledge.reading import read_csv
+from backpain.knowledge.schema import validate_table
+from backpain.knowledge.tables import FILES
+from backpain.reasoning.engine import FindingError
+from backpain.ui.lab import DifferentialLab
 
 pytestmark = pytest.mark.timeout(120)
-QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                       HealthCheck.too_slow])
+QUICK = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 # --- 1. tables edited in a spreadsheet -----------------------------------------------------------------
 TABLES = ["findings", "cause_findings", "red_flags", "taxonomy", "lab_presets", "base_rates", "body_regions"]
@@ -43,7 +46,7 @@ MUTATIONS = {
     "CRLF": lambda raw: raw.replace(b"\n", b"\r\n"),
     "BOM": lambda raw: b"\xef\xbb\xbf" + raw,
     "script in text": lambda raw: raw.replace(b"\n", b"\n", 1).replace(b",", b",<script>alert(1)</script>", 1),
-    "formula": lambda raw: raw.replace(b"\n", b"\n=HYPERLINK(\"http://x\")", 1),
+    "formula": lambda raw: raw.replace(b"\n", b'\n=HYPERLINK("http://x")', 1),
 }
 
 
@@ -63,7 +66,7 @@ def test_an_edited_table_is_read_or_refused_in_plain_words(tmp_path, table, muta
     if mutation in ("CRLF", "BOM"):
         assert not problems  # harmless saves must stay harmless
     has_chinese = b"_zh" in (DEFAULT_DATA_DIR / FILES[table]).read_bytes().split(b"\n", 1)[0]
-    if mutation in ("gb18030", "utf-16", "semicolons", "empty") or mutation == "excel ?" and has_chinese:
+    if mutation in ("gb18030", "utf-16", "semicolons", "empty") or (mutation == "excel ?" and has_chinese):
         assert problems  # nothing is silently lost
 
 
@@ -72,7 +75,7 @@ def test_an_edited_table_is_read_or_refused_in_plain_words(tmp_path, table, muta
 def test_random_bytes_as_a_table_never_crash_the_reader(tmp_path, raw):
     path = tmp_path / "findings.csv"
     path.write_bytes(raw)
-    frame, problems = read_csv(path, "findings.csv")
+    frame, _problems = read_csv(path, "findings.csv")
     if frame is not None:
         validate_table("findings", frame, "findings.csv")
 
@@ -80,10 +83,33 @@ def test_random_bytes_as_a_table_never_crash_the_reader(tmp_path, raw):
 # --- 2. a hand-written cases.yaml ---------------------------------------------------------------------
 YAML_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["case_id", "present", "absent", "answer", "cause_id", "teaching_points", "en", "zh", "cite",
-                         "title_en", "stem_en", "also_accept", "urgency", "x"]), children, max_size=5),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "case_id",
+                    "present",
+                    "absent",
+                    "answer",
+                    "cause_id",
+                    "teaching_points",
+                    "en",
+                    "zh",
+                    "cite",
+                    "title_en",
+                    "stem_en",
+                    "also_accept",
+                    "urgency",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=120, deadline=None)
@@ -108,11 +134,15 @@ def test_any_text_as_cases_yaml_is_parsed_or_refused(kb, text):
 
 # --- 3. calls to the engine and the lab ---------------------------------------------------------------
 ODD_IDS = st.one_of(
-    st.none(), st.text(max_size=30), st.integers(), st.floats(allow_nan=True),
+    st.none(),
+    st.text(max_size=30),
+    st.integers(),
+    st.floats(allow_nan=True),
     st.lists(st.one_of(st.text(max_size=30), st.integers(), st.none(), st.floats()), max_size=8),
     st.dictionaries(st.text(max_size=10), st.booleans(), max_size=3),
-    st.lists(st.sampled_from(["assoc_fever", "loc_lumbar", "hx_age_over_70", "hx_age_over_50", "agg_movement"]),
-             max_size=5),
+    st.lists(
+        st.sampled_from(["assoc_fever", "loc_lumbar", "hx_age_over_70", "hx_age_over_50", "agg_movement"]), max_size=5
+    ),
 )
 
 
@@ -153,10 +183,18 @@ def test_any_findings_set_in_the_lab_redraw_or_show_a_message(lab, present, abse
 
 
 # --- 4. hostile text inside the data ---------------------------------------------------------------
-PAYLOADS = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<svg onload=alert(1)>',
-            '<a href="javascript:alert(1)">x</a>', '<span style="background:url(http://example.com/x)">x</span>',
-            '"><iframe src=//example.com>', "' onmouseover='alert(1)", '<b onclick=alert(1)>b</b>',
-            '&lt;script&gt;', '<style>@import url(http://example.com)</style>']
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<span style="background:url(http://example.com/x)">x</span>',
+    '"><iframe src=//example.com>',
+    "' onmouseover='alert(1)",
+    "<b onclick=alert(1)>b</b>",
+    "&lt;script&gt;",
+    "<style>@import url(http://example.com)</style>",
+]
 LIVE = re.compile(r"<(script|img|svg|iframe|style|a |span style)|on\w+=|javascript:", re.I)
 
 
@@ -164,8 +202,8 @@ LIVE = re.compile(r"<(script|img|svg|iframe|style|a |span style)|on\w+=|javascri
 def test_hostile_names_and_notes_are_text_in_every_panel_and_chart(kb, payload):
     """A payload in a cause's name and in a note reaches the why-panel, the flags panel, the ranking
     chart and the quiz feedback only as text."""
-    from backpain.charts import plain
-    from backpain.lab import render_flags, render_why
+    from backpain.ui.differential_html import render_flags, render_why
+    from backpain.ui.theme import plain
 
     engine = kb.engine
     names, notes = engine.causes.name_en.copy(), engine.links.note.copy()

@@ -1,11 +1,11 @@
 """Injected markup in an ingested page never runs: checked in JupyterLab and in a bare HTML page."""
 
 import pytest
-
-from backpain import ingest
-from backpain.kb import DEFAULT_DATA_DIR
-from backpain.viewer import render_ingested
 from browser import chromium_page, external, jupyterlab, require_chromium, run_all_in_lab, screenshot
+
+from backpain.knowledge.base import DEFAULT_DATA_DIR
+from backpain.sources import ingest
+from backpain.ui.page_html import render_ingested
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 BLOG = DEFAULT_DATA_DIR / "examples" / "web_pages" / "why-does-my-back-hurt.html"
@@ -16,9 +16,11 @@ def test_escaped_page_in_a_bare_browser_page(kb, tmp_path):
     store = ingest.Store(tmp_path / "store")
     [outcome] = ingest.ingest([BLOG], store, kb)
     page_file = tmp_path / "page.html"
-    page_file.write_text(f"<!doctype html><meta charset=utf-8><body>{render_ingested(kb, store, outcome.source_id)}</body>",
-                         encoding="utf-8")
-    with chromium_page() as (page, requests):
+    page_file.write_text(
+        f"<!doctype html><meta charset=utf-8><body>{render_ingested(kb, store, outcome.source_id)}</body>",
+        encoding="utf-8",
+    )
+    with chromium_page() as (page, _requests):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(page_file.as_uri())

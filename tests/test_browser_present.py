@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser import ROOT, chromium_page, external, free_port, require_chromium, screenshot, server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
@@ -49,7 +48,9 @@ def test_present_serves_the_quiz_and_a_student_can_answer(present):
         screenshot(page, "07_quiz_wrong_en")
         page.get_by_role("button", name="中文").click()
         page.wait_for_function("document.querySelector('.bp-case').textContent.includes('病例')", timeout=30_000)
-        page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='false']", timeout=30_000)  # answer kept
+        page.wait_for_selector(
+            ".bp-feedback-part[data-part='cause'][data-correct='false']", timeout=30_000
+        )  # answer kept
         screenshot(page, "07_quiz_zh")
         assert external(requests) == []
 
@@ -64,7 +65,9 @@ def test_present_serves_the_lab(present):
 def test_make_html_exports_offline_pages_with_live_charts(tmp_path):
     require_chromium()
     env = {**os.environ}
-    result = subprocess.run(["make", "--no-print-directory", "html"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "html"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     out = ROOT / "build" / "html"
     pages = sorted(out.glob("*.html"))
@@ -72,7 +75,9 @@ def test_make_html_exports_offline_pages_with_live_charts(tmp_path):
     for name, min_plots in (("02_cause_taxonomy", 1), ("05_comparing_sources", 7)):
         with chromium_page() as (page, requests):
             page.goto((out / f"{name}.html").as_uri())
-            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {min_plots}", timeout=60_000)
+            page.wait_for_function(
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {min_plots}", timeout=60_000
+            )
             assert "Static copy for reading" in page.inner_text("body")
             assert [u for u in requests if not u.startswith("file:")] == []  # nothing leaves the machine
             screenshot(page, f"html_{name}")
@@ -89,8 +94,13 @@ def test_make_lab_opens_the_start_notebook(tmp_path):
     fake_browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
     fake_browser.chmod(0o755)
     port, token = free_port(), "bp-test-token"
-    args = ["make", "--no-print-directory", "lab", f"PORT={port}",
-            f"LAB_FLAGS=--IdentityProvider.token={token} --LabApp.workspaces_dir={tmp_path}"]
+    args = [
+        "make",
+        "--no-print-directory",
+        "lab",
+        f"PORT={port}",
+        f"LAB_FLAGS=--IdentityProvider.token={token} --LabApp.workspaces_dir={tmp_path}",
+    ]
     env = {"BROWSER": f"{fake_browser} %s"}
     with server(args, f"/api/status?token={token}", tmp_path / "lab.log", env=env, port=port):
         for _ in range(100):

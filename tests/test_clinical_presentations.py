@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backpain import presentations
+from backpain.reasoning import presentations
 
 SET = Path(__file__).parent / "clinical" / "presentations.yaml"
 
@@ -26,8 +26,16 @@ def test_the_set_is_large_and_covers_what_the_issue_asks(kb, results):
     flags = {f for p in cases for f in p.flags}
     assert set(kb.red_flags.flag_id) <= flags  # every red flag has a presentation that must raise it
     organs = {kb.causes.loc[c, "organ_system"] for p in cases if p.visceral for c in p.top3}  # every organ system
-    assert {"cardiac", "vascular", "pulmonary", "renal", "hepatobiliary", "pancreatic", "gastrointestinal",
-            "gynaecological"} <= organs
+    assert {
+        "cardiac",
+        "vascular",
+        "pulmonary",
+        "renal",
+        "hepatobiliary",
+        "pancreatic",
+        "gastrointestinal",
+        "gynaecological",
+    } <= organs
     assert sum(p.kind == "benign" and not p.flags for p in cases) >= 10
     assert sum(p.kind == "false_alarm" for p in cases) >= 5
     assert sum(p.visceral is None or not p.top3 for p in cases) <= 2  # ranking not judged: rare, and said why
@@ -39,7 +47,9 @@ def test_the_set_is_large_and_covers_what_the_issue_asks(kb, results):
 def test_every_red_flag_presentation_passes(results):
     red = results[results.expected_flags.str.len() > 0]
     failing = red[~red.passed]
-    assert failing.empty, failing[["raised", "expected_flags", "engine_urgency", "expected_urgency", "engine_top3", "expected_top3"]].to_string()
+    assert failing.empty, failing[
+        ["raised", "expected_flags", "engine_urgency", "expected_urgency", "engine_top3", "expected_top3"]
+    ].to_string()
 
 
 def test_presentations_that_must_raise_nothing_raise_nothing(results):

@@ -4,10 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backpain import DataError, advice, compare, compare_charts, quality, readability
-from backpain.exercise import RubricExercise
-from backpain.kb import build
-from backpain.viewer import render_advice
+from backpain import DataError
+from backpain.knowledge.base import build
+from backpain.sources import advice, compare, quality, readability
+from backpain.ui import source_charts
+from backpain.ui.exercise import RubricExercise
+from backpain.ui.page_html import render_advice
 
 
 def test_the_page_with_unrelated_qa_has_the_lowest_body_share(kb):
@@ -88,13 +90,15 @@ def test_not_applicable_is_only_allowed_for_discern_section_2(data_copy):
 def test_advice_is_classified_against_the_guidelines(kb):
     table = advice.advice_table(kb.treatment_mentions, kb.treatments)
     against = advice.against_guidelines(table)
-    assert {"lumbar_support", "acupuncture"} <= set(table[(table.source_id == "en_midback") & (table.stance == "not_recommended")].treatment_id)
+    assert {"lumbar_support", "acupuncture"} <= set(
+        table[(table.source_id == "en_midback") & (table.stance == "not_recommended")].treatment_id
+    )
     assert "acupuncture" in set(table[table.source_id == "zh_handan"].treatment_id)  # 按摩或者针灸
     assert set(against.source_id) <= set(kb.source_ids)
     summary = advice.advice_summary(table)
     assert summary.loc["en_midback"].sum() == summary.sum(axis=1).max()
     for r in kb.treatment_mentions.itertuples():
-        assert kb.text(r.source_id)[r.start:r.end] == r.quote
+        assert kb.text(r.source_id)[r.start : r.end] == r.quote
     html = str(render_advice(table, "zh_handan", "zh"))
     assert "针灸" in html and 'data-stance="not_recommended"' in html
 
@@ -106,7 +110,9 @@ def test_readability_uses_a_method_per_language(kb):
     assert zh.flesch_reading_ease.isna().all()  # never a Flesch score for Chinese
     assert zh.chars_per_sentence.between(10, 80).all()
     easy = readability.english("The cat sat. The dog ran.")
-    hard = readability.english("Degenerative intervertebral osteochondrosis necessitates multidisciplinary consultation.")
+    hard = readability.english(
+        "Degenerative intervertebral osteochondrosis necessitates multidisciplinary consultation."
+    )
     assert easy["flesch_reading_ease"] > 90 > 20 > hard["flesch_reading_ease"]
 
 
@@ -123,9 +129,13 @@ def test_rubric_exercise_compares_student_with_workbook(kb):
 
 
 def test_comparison_charts(kb):
-    fig = compare_charts.coverage_heatmap(kb.mentions, kb.taxonomy, kb.source_ids, "zh")
+    fig = source_charts.coverage_heatmap(kb.mentions, kb.taxonomy, kb.source_ids, "zh")
     assert len(fig.data[0].y) == kb.mentions[kb.mentions.stance == "cause"].cause_id.nunique()
-    rubric = compare_charts.rubric_scores(quality.scores(kb.ratings, kb.rubric_items), kb.benchmarks)
+    rubric = source_charts.rubric_scores(quality.scores(kb.ratings, kb.rubric_items), kb.benchmarks)
     assert len(rubric.layout.shapes) >= 1  # a published benchmark band is drawn
-    panels = compare_charts.readability_panels(readability.readability(kb), kb.benchmarks)
-    assert set(panels.data[0].x) == {"en_spasms", "en_midback"} and set(panels.data[1].x) == {"zh_handan", "zh_fujian", "zh_postop"}
+    panels = source_charts.readability_panels(readability.readability(kb), kb.benchmarks)
+    assert set(panels.data[0].x) == {"en_spasms", "en_midback"} and set(panels.data[1].x) == {
+        "zh_handan",
+        "zh_fujian",
+        "zh_postop",
+    }

@@ -6,9 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from backpain import curation
-from backpain.integrity import sha256_of
-from backpain.kb import DEFAULT_DATA_DIR
+from backpain.knowledge import curation
+from backpain.knowledge.base import DEFAULT_DATA_DIR
+from backpain.knowledge.integrity import sha256_of
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -44,7 +44,7 @@ def test_every_mention_quote_is_the_text_at_its_offsets(kb):
     men = kb.mentions
     assert len(men) > 100
     for row in men.itertuples():
-        assert kb.text(row.source_id)[row.start:row.end] == row.quote
+        assert kb.text(row.source_id)[row.start : row.end] == row.quote
 
 
 def test_committed_offsets_equal_a_fresh_build_from_curation():
@@ -73,18 +73,21 @@ def test_every_quote_is_in_the_lexicon(kb):
     assert not missing
 
 
-@pytest.mark.parametrize("term, cause_id", [
-    ("osteochondrosis", "degenerative_disc_disease"),
-    ("radiculitis", "radiculopathy"),
-    ("Bechterew's disease", "ankylosing_spondylitis"),
-    ("renal colic", "renal_colic"),
-    ("肩周炎", "frozen_shoulder"),
-    ("腰肌劳损", "lumbar_muscle_strain"),
-    ("小关节紊乱", "facet_joint_syndrome"),
-    ("颈椎病", "cervical_spondylosis"),
-    ("心绞痛", "angina"),
-    ("sciatica", "sciatica"),
-])
+@pytest.mark.parametrize(
+    "term, cause_id",
+    [
+        ("osteochondrosis", "degenerative_disc_disease"),
+        ("radiculitis", "radiculopathy"),
+        ("Bechterew's disease", "ankylosing_spondylitis"),
+        ("renal colic", "renal_colic"),
+        ("肩周炎", "frozen_shoulder"),
+        ("腰肌劳损", "lumbar_muscle_strain"),
+        ("小关节紊乱", "facet_joint_syndrome"),
+        ("颈椎病", "cervical_spondylosis"),
+        ("心绞痛", "angina"),
+        ("sciatica", "sciatica"),
+    ],
+)
 def test_source_terms_map_to_standard_concepts(kb, term, cause_id):
     hits = kb.mentions[kb.mentions.quote.str.lower() == term.lower()]
     assert not hits.empty, f"no mention quotes {term!r}"
@@ -107,9 +110,13 @@ def test_taxonomy_is_bilingual_coded_and_spans_every_origin(kb):
 
 
 STUDENT_COLUMNS = {  # table: columns a student sees (curator remarks live in curator_note / note columns for curators)
-    "cause_findings": ["note", "population"], "base_rates": ["note"], "findings": ["label_en", "question_en", "background_note"],
-    "red_flags": ["name_en", "concern_en", "explain_en"], "taxonomy": ["name_en", "summary_en"],
-    "treatments": ["position_en", "position_zh"], "lab_presets": ["note"],
+    "cause_findings": ["note", "population"],
+    "base_rates": ["note"],
+    "findings": ["label_en", "question_en", "background_note"],
+    "red_flags": ["name_en", "concern_en", "explain_en"],
+    "taxonomy": ["name_en", "summary_en"],
+    "treatments": ["position_en", "position_zh"],
+    "lab_presets": ["note"],
 }
 
 

@@ -6,16 +6,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from backpain import ingest
-from backpain.extract import Extractor, by_language, evaluate, fold, held_out_evaluation
-from backpain.kb import DEFAULT_DATA_DIR
+from backpain.__main__ import main as cli
+from backpain.knowledge.base import DEFAULT_DATA_DIR
+from backpain.sources import ingest
+from backpain.sources.extract import Extractor, fold
+from backpain.sources.extraction_eval import by_language, evaluate, held_out_evaluation
 
 EXAMPLES = DEFAULT_DATA_DIR / "examples" / "web_pages"
 
 
 def _curated_checksums() -> dict:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(DEFAULT_DATA_DIR.rglob("*")) if p.is_file()
-            and "examples" not in p.parts and "ingested" not in p.parts}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(DEFAULT_DATA_DIR.rglob("*"))
+        if p.is_file() and "examples" not in p.parts and "ingested" not in p.parts
+    }
 
 
 @pytest.fixture
@@ -34,11 +39,16 @@ def test_example_folder_is_ingested_with_reasons_for_every_skip(kb, store):
     assert gb.status == "ingested" and gb.reason.startswith("gb18030")
     assert by_name["背痛衛教單張.html"].reason.startswith("big5, html")
     registry = pd.DataFrame(store.registry())
-    assert set(registry.original_name) == {"后背疼痛 常见原因.txt", "背痛衛教單張.html", "why-does-my-back-hurt.html", "search notes.md"}
+    assert set(registry.original_name) == {
+        "后背疼痛 常见原因.txt",
+        "背痛衛教單張.html",
+        "why-does-my-back-hurt.html",
+        "search notes.md",
+    }
     mentions = pd.read_csv(store.mentions_path)
     assert mentions.auto.all()
     for row in mentions.itertuples():  # offsets index the stored UTF-8 text
-        assert (store.pages / f"{row.source_id}.txt").read_text("utf-8")[row.start:row.end] == row.quote
+        assert (store.pages / f"{row.source_id}.txt").read_text("utf-8")[row.start : row.end] == row.quote
     leaflet = mentions[mentions.source_id == registry.set_index("original_name").source_id["背痛衛教單張.html"]]
     assert {"lumbar_muscle_strain", "cauda_equina_syndrome"} <= set(leaflet.cause_id)  # traditional characters matched
     assert _curated_checksums() == before  # curated data untouched
@@ -77,9 +87,9 @@ def test_too_large_undecodable_missing_and_unsupported_files(kb, store, tmp_path
 
 
 def test_command_line(kb, tmp_path, capsys):
-    assert ingest.main([str(EXAMPLES / "search notes.md"), "--store", str(tmp_path / "s")]) == 0
+    assert cli(["ingest", str(EXAMPLES / "search notes.md"), "--store", str(tmp_path / "s")]) == 0
     assert "machine-extracted" in capsys.readouterr().out
-    assert ingest.main([str(EXAMPLES / "empty.txt"), "--store", str(tmp_path / "s")]) == 2
+    assert cli(["ingest", str(EXAMPLES / "empty.txt"), "--store", str(tmp_path / "s")]) == 2
 
 
 def test_extractor_folds_case_width_and_script_without_moving_offsets(kb):
@@ -96,7 +106,7 @@ def test_extractor_folds_case_width_and_script_without_moving_offsets(kb):
 def test_extraction_is_measured_against_the_curated_mentions(kb):
     texts = {s: kb.text(s) for s in kb.source_ids}
     full = Extractor.from_kb(kb)
-    scores, errors = evaluate(pd.concat([full.find(texts[s], s) for s in kb.source_ids]), kb.mentions)
+    scores, _errors = evaluate(pd.concat([full.find(texts[s], s) for s in kb.source_ids]), kb.mentions)
     assert (scores.recall > 0.95).all() and (scores.precision > 0.9).all()
     held_scores, reasons = held_out_evaluation(kb)  # a page the lexicon has never seen: honest, much lower recall
     reasons = reasons.reason

@@ -8,11 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backpain import charts, compare, i18n
-from backpain.kb import build
-from backpain.taxonomy import cause_table, descendants
-from backpain.viewer import quotes_in_context, render_quotes, render_source
-from backpain.widgets import CauseQuotes, SourceBrowser
+from backpain import i18n
+from backpain.knowledge.base import build
+from backpain.knowledge.taxonomy import descendants
+from backpain.sources import compare
+from backpain.ui import source_charts
+from backpain.ui.browsers import CauseQuotes, SourceBrowser
+from backpain.ui.page_html import quotes_in_context, render_quotes, render_source
+from backpain.ui.tables import cause_table
+from backpain.vocab import ORIGIN
 
 
 def test_segment_text_and_mentions_of_a_cause(kb):
@@ -52,8 +56,10 @@ def test_viewer_highlights_every_mention_with_both_names(kb):
     expected = set(kb.mentions[kb.mentions.source_id == "zh_handan"].cause_id)
     assert marked == expected
     assert "Frozen shoulder" in page and "肩周炎" in page
-    shown = "".join(html.unescape(re.sub(r"<[^>]+>", "", block))
-                    for block in re.findall(r'<div class="bp-text"[^>]*>(.*?)</div>', page, re.S))
+    shown = "".join(
+        html.unescape(re.sub(r"<[^>]+>", "", block))
+        for block in re.findall(r'<div class="bp-text"[^>]*>(.*?)</div>', page, re.S)
+    )
     assert shown == kb.text("zh_handan")  # the whole page, every character, in order
 
 
@@ -61,8 +67,15 @@ def _add_hostile_source(data_dir, text):
     sources = pd.read_csv(data_dir / "sources" / "sources.csv", dtype=str, keep_default_na=False)
     (data_dir / "sources" / "evil.txt").write_text(text, encoding="utf-8")
     row = sources.iloc[0].copy()
-    row.update({"source_id": "evil", "file": "evil.txt", "language": "en",
-                "sha256": hashlib.sha256(text.encode()).hexdigest(), "title": "<b>bold</b> title"})
+    row.update(
+        {
+            "source_id": "evil",
+            "file": "evil.txt",
+            "language": "en",
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "title": "<b>bold</b> title",
+        }
+    )
     pd.concat([sources, row.to_frame().T]).to_csv(data_dir / "sources" / "sources.csv", index=False)
     with open(data_dir / "segments.csv", "a", encoding="utf-8") as f:
         f.write(f"evil,0,{len(text)},body,\n")
@@ -85,12 +98,12 @@ def test_source_text_is_escaped_in_html(data_copy):
 def test_quotes_in_context_are_the_verbatim_words(kb):
     q = quotes_in_context(kb, "degenerative_disc_disease")
     assert len(q) >= 3 and set(q.source_id) >= {"en_midback"}
-    assert all(kb.text(r.source_id)[r.start:r.end] == r.quote for r in q.itertuples())
+    assert all(kb.text(r.source_id)[r.start : r.end] == r.quote for r in q.itertuples())
 
 
 def test_segment_chart_has_a_trace_per_kind_and_full_bars(kb):
     shares = compare.segment_shares(kb.segments)
-    fig = charts.segment_composition(shares, lang="zh")
+    fig = source_charts.segment_composition(shares, lang="zh")
     assert len(fig.data) == shares.kind.nunique()
     totals = {}
     for trace in fig.data:
@@ -102,7 +115,7 @@ def test_segment_chart_has_a_trace_per_kind_and_full_bars(kb):
 
 def test_treemap_sizes_add_up_and_colours_follow_origin(kb):
     tree = kb.tree()
-    fig = charts.taxonomy_treemap(tree, compare.sources_per_cause(kb.mentions), lang="en")
+    fig = source_charts.taxonomy_treemap(tree, compare.sources_per_cause(kb.mentions), lang="en")
     tm = fig.data[0]
     size = dict(zip(tm.ids, tm.values))
     parent = dict(zip(tm.ids, tm.parents))
@@ -111,10 +124,10 @@ def test_treemap_sizes_add_up_and_colours_follow_origin(kb):
         if children:
             assert size[node] == pytest.approx(sum(size[c] for c in children))
     colour = dict(zip(tm.ids, tm.marker.colors))
-    assert colour["aortic_dissection"] == i18n.ORIGIN_COLOURS["visceral"]
+    assert colour["aortic_dissection"] == ORIGIN.colour("visceral")
     assert size["lumbar_muscle_strain"] >= 2
     assert "breast_hyperplasia" not in size  # off-topic conditions only on request
-    full = charts.taxonomy_treemap(tree, compare.sources_per_cause(kb.mentions), include_unrelated=True)
+    full = source_charts.taxonomy_treemap(tree, compare.sources_per_cause(kb.mentions), include_unrelated=True)
     assert "breast_hyperplasia" in set(full.data[0].ids)
 
 
@@ -138,7 +151,7 @@ def test_widgets_respond_to_selection(kb):
 def test_language_setting_switches_labels():
     try:
         i18n.set_language("zh")
-        assert i18n.origin_label("visceral") == "内脏（牵涉痛）"
+        assert ORIGIN.label("visceral") == "内脏（牵涉痛）"
         with pytest.raises(ValueError):
             i18n.set_language("fr")
     finally:

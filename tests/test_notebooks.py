@@ -40,7 +40,7 @@ def test_opening_and_closing_conventions(path):
 def test_code_cells_are_short_calls_into_the_library(path):
     for cell in cells(path):
         if cell["cell_type"] == "code":
-            lines = [l for l in "".join(cell["source"]).splitlines() if l.strip() and not l.strip().startswith("#")]
+            lines = [ln for ln in "".join(cell["source"]).splitlines() if ln.strip() and not ln.strip().startswith("#")]
             assert len(lines) <= 10, f"{path.name}: a {len(lines)}-line code cell belongs in lib/"
             assert "def " not in "".join(cell["source"]), f"{path.name}: define functions in lib/"
 
@@ -54,6 +54,12 @@ def test_interactive_cells_define_nothing_later_cells_need(path):
     for i, cell in enumerate(cs):
         if "interactive" in cell["metadata"].get("tags", []):
             tree = ast.parse("".join(cell["source"]))
-            names = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
-            later = "".join("".join(c["source"]) for c in cs[i + 1:])
+            names = {
+                t.id
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Assign)
+                for t in node.targets
+                if isinstance(t, ast.Name)
+            }
+            later = "".join("".join(c["source"]) for c in cs[i + 1 :])
             assert not any(n in later for n in names), f"{path.name}: {names} used after an interactive cell"

@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from backpain import DataError
-from backpain.cases import load_cases, parse
-from backpain.quiz import CaseQuiz
+from backpain.knowledge.cases import load_cases, parse
+from backpain.ui.quiz import CaseQuiz
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_page_quotes_in_teaching_points_are_verified_spans(cases, kb):
     quoted = [tp for c in cases for tp in c.teaching_points if tp.source]
     assert quoted
     for tp in quoted:
-        assert kb.text(tp.source)[tp.start:tp.end] == tp.quote
+        assert kb.text(tp.source)[tp.start : tp.end] == tp.quote
 
 
 def test_every_case_agrees_with_the_engine_and_its_red_flags(cases, kb):
@@ -63,7 +63,11 @@ def test_right_and_wrong_answers_get_feedback_and_a_score(kb, cases):
     quiz.next_case()
     case = quiz.case
     wrong_cause = "angina" if case.cause_id != "angina" else "renal_colic"
-    marks = quiz.answer("visceral" if case.group != "visceral" else "mechanical", wrong_cause, "routine" if case.urgency != "routine" else "emergency")
+    marks = quiz.answer(
+        "visceral" if case.group != "visceral" else "mechanical",
+        wrong_cause,
+        "routine" if case.urgency != "routine" else "emergency",
+    )
     assert marks == {"origin": False, "cause": False, "urgency": False}
     fb = quiz.feedback.value
     assert "the answer is" in fb and kb.engine.causes.loc[case.cause_id, "name_en"] in fb
@@ -85,15 +89,30 @@ def test_quiz_in_chinese(kb, cases):
     assert "正确" in quiz.feedback.value and "教学要点" in quiz.feedback.value
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda c: c["answer"].update(cause_id="nonsense"), "case 'builder_evening_ache', field 'answer.cause_id': unknown cause 'nonsense'"),
-    (lambda c: c["present"].append("agg_moovement"), "field 'present': unknown finding 'agg_moovement'"),
-    (lambda c: c.pop("stem_zh"), "field 'stem_zh': missing"),
-    (lambda c: c["answer"].update(urgency="emergency"), "field 'answer.urgency': 'emergency' but the red flags these findings raise say 'routine'"),
-    (lambda c: c["answer"].update(also_accept=["sciatica", "nonsense"]), "field 'answer.also_accept': unknown cause 'nonsense'"),
-    (lambda c: c["answer"].update(origin="spine"), "field 'answer.origin': unknown field"),
-    (lambda c: c["teaching_points"][0]["cite"].update(quote="words the page never says"), "field 'teaching_points[1].cite': quote not found in 'zh_handan'"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (
+            lambda c: c["answer"].update(cause_id="nonsense"),
+            "case 'builder_evening_ache', field 'answer.cause_id': unknown cause 'nonsense'",
+        ),
+        (lambda c: c["present"].append("agg_moovement"), "field 'present': unknown finding 'agg_moovement'"),
+        (lambda c: c.pop("stem_zh"), "field 'stem_zh': missing"),
+        (
+            lambda c: c["answer"].update(urgency="emergency"),
+            "field 'answer.urgency': 'emergency' but the red flags these findings raise say 'routine'",
+        ),
+        (
+            lambda c: c["answer"].update(also_accept=["sciatica", "nonsense"]),
+            "field 'answer.also_accept': unknown cause 'nonsense'",
+        ),
+        (lambda c: c["answer"].update(origin="spine"), "field 'answer.origin': unknown field"),
+        (
+            lambda c: c["teaching_points"][0]["cite"].update(quote="words the page never says"),
+            "field 'teaching_points[1].cite': quote not found in 'zh_handan'",
+        ),
+    ],
+)
 def test_malformed_cases_name_the_case_and_the_field(kb, edit, message):
     data = yaml.safe_load((kb.path / "cases.yaml").read_text(encoding="utf-8"))
     edit(data[0])
@@ -119,7 +138,8 @@ def test_switching_language_keeps_the_answer_and_its_feedback(kb, cases):
 
 
 def test_overview_counts_every_case_with_labels(cases):
-    from backpain.quiz import overview
+    from backpain.ui.quiz import overview
+
     table = overview(cases, "zh")
     assert table.to_numpy().sum() == len(cases)
     assert "内脏（牵涉痛）" in table.index and "急症：立即处理" in table.columns

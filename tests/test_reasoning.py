@@ -7,7 +7,7 @@ presentations written outside the project.
 import numpy as np
 import pytest
 
-from backpain.reasoning import FindingError, URGENCY_ORDER, derived_lrs
+from backpain.reasoning.engine import URGENCY_ORDER, FindingError, derived_lrs
 
 MECHANICAL = ["loc_lumbar", "agg_movement", "rel_rest", "agg_palpation"]
 CAUDA = ["assoc_saddle_anaesthesia", "assoc_bladder_bowel"]
@@ -84,7 +84,9 @@ def test_pretest_split_is_the_one_the_notebooks_teach(engine):
     d = engine.differential()
     np.testing.assert_allclose(d.posterior, engine.causes.prior)
     assert "pre-test" in d.message
-    assert d.split.to_dict() == pytest.approx({"mechanical": 0.97, "non_mechanical_spinal": 0.01, "visceral": 0.02}, abs=1e-4)
+    assert d.split.to_dict() == pytest.approx(
+        {"mechanical": 0.97, "non_mechanical_spinal": 0.01, "visceral": 0.02}, abs=1e-4
+    )
 
 
 def test_only_conditions_are_ranked_and_factors_are_listed_beside_them(engine, kb):
@@ -123,12 +125,16 @@ def test_a_stated_exception_silences_only_its_own_rule(engine):
     pregnancy is not an ectopic pregnancy. Sphincter symptoms still raise cauda equina whatever else."""
     bilateral = ["assoc_bilateral_leg", "loc_radiates_leg", "hx_age_over_70"]
     assert "cauda_equina_neuro" in set(engine.differential(bilateral).red_flags.flag_id)
-    claudication = engine.differential(bilateral + ["agg_walking_claudication"])
+    claudication = engine.differential([*bilateral, "agg_walking_claudication"])
     assert "cauda_equina_neuro" not in set(claudication.red_flags.flag_id)
-    assert "cauda_equina" in set(engine.differential(bilateral + ["agg_walking_claudication", "assoc_bladder_bowel"]).red_flags.flag_id)
+    assert "cauda_equina" in set(
+        engine.differential([*bilateral, "agg_walking_claudication", "assoc_bladder_bowel"]).red_flags.flag_id
+    )
     early = engine.differential(["hx_pregnancy", "loc_pelvic"])
     late = engine.differential(["hx_pregnancy", "hx_pregnancy_late", "loc_pelvic"])
-    assert "ectopic_pregnancy" in set(early.red_flags.flag_id) and "ectopic_pregnancy" not in set(late.red_flags.flag_id)
+    assert "ectopic_pregnancy" in set(early.red_flags.flag_id) and "ectopic_pregnancy" not in set(
+        late.red_flags.flag_id
+    )
 
 
 def test_flags_need_their_count_of_groups_not_of_findings(engine):
@@ -141,7 +147,7 @@ def test_flags_need_their_count_of_groups_not_of_findings(engine):
 
 def test_urgency_is_routine_without_flags_and_the_most_urgent_flag_otherwise(engine):
     assert engine.differential(MECHANICAL).urgency == "routine"
-    d = engine.differential(MECHANICAL + ["assoc_fever"] + CAUDA)
+    d = engine.differential([*MECHANICAL, "assoc_fever", *CAUDA])
     assert d.urgency == "emergency"
     assert list(d.red_flags.urgency.map(URGENCY_ORDER)) == sorted(d.red_flags.urgency.map(URGENCY_ORDER))
 
@@ -154,12 +160,14 @@ def test_contributions_explain_the_shift(engine):
     row = d.ranking.loc["renal_colic"]
     index = engine.findings.index
     log_odds = engine.log_odds(list(index.get_indexer(present)), list(index.get_indexer(absent)))
-    assert np.prod(c.lr) == pytest.approx(np.exp(log_odds[engine.causes.index.get_loc("renal_colic")] - np.log(row.prior)))
+    assert np.prod(c.lr) == pytest.approx(
+        np.exp(log_odds[engine.causes.index.get_loc("renal_colic")] - np.log(row.prior))
+    )
     assert set(c.basis) <= {"literature", "source", "teaching_estimate", "background"}
 
 
 def test_ask_next_puts_unasked_red_flag_questions_first(engine):
-    d = engine.differential(CAUDA + ["loc_lumbar", "onset_after_lifting"])
+    d = engine.differential([*CAUDA, "loc_lumbar", "onset_after_lifting"])
     ask = d.ask_next(8)
     flagged = ask.red_flag_urgency.notna()
     assert flagged.iloc[0] and list(flagged) == sorted(flagged, reverse=True)  # red-flag questions first
@@ -174,7 +182,9 @@ def test_ask_next_scores_the_larger_shift_of_either_answer(engine):
     rest = ask[ask.red_flag_urgency.isna()]
     assert len(rest) and "loc_thoracic" not in set(ask.finding_id)
     top = rest.iloc[0]
-    assert max(abs(top.visceral_if_yes), abs(top.visceral_if_no), abs(top.top_if_yes), abs(top.top_if_no)) == pytest.approx(top.score)
+    assert max(
+        abs(top.visceral_if_yes), abs(top.visceral_if_no), abs(top.top_if_yes), abs(top.top_if_no)
+    ) == pytest.approx(top.score)
 
 
 def test_unknown_and_contradictory_findings_get_specific_messages(engine):
@@ -186,13 +196,16 @@ def test_unknown_and_contradictory_findings_get_specific_messages(engine):
         engine.differential().top("3")
 
 
-@pytest.mark.parametrize("present, message", [
-    ({"assoc_fever": True}, "must be a list of finding ids"),
-    (5, "must be a list of finding ids"),
-    ([5], "finding ids are text"),
-    ([float("nan")], "finding ids are text"),
-    ([f"nonsense_{i}" for i in range(10_000)], "and 9995 more"),
-])
+@pytest.mark.parametrize(
+    "present, message",
+    [
+        ({"assoc_fever": True}, "must be a list of finding ids"),
+        (5, "must be a list of finding ids"),
+        ([5], "finding ids are text"),
+        ([float("nan")], "finding ids are text"),
+        ([f"nonsense_{i}" for i in range(10_000)], "and 9995 more"),
+    ],
+)
 def test_odd_inputs_get_short_specific_messages(engine, present, message):
     with pytest.raises(FindingError, match=message) as info:
         engine.differential(present)

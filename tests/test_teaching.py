@@ -8,17 +8,21 @@ import pytest
 import yaml
 
 import backpain
-from backpain import charts, compare, i18n, instructor
-from backpain.lab import DifferentialLab
-from backpain.quiz import CaseQuiz
-from backpain.widgets import SourceBrowser
+from backpain import i18n
+from backpain.__main__ import main as cli
+from backpain.sources import compare
+from backpain.teaching import instructor
+from backpain.ui import source_charts
+from backpain.ui.browsers import SourceBrowser
+from backpain.ui.lab import DifferentialLab
+from backpain.ui.quiz import CaseQuiz
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def test_instructor_copies_carry_solutions_that_student_notebooks_do_not(tmp_path):
-    assert instructor.main([str(tmp_path)]) == 0
+    assert cli(["instructor", "--out", str(tmp_path)]) == 0
     solutions = yaml.safe_load(instructor.SOLUTIONS.read_text(encoding="utf-8"))
     for path in NOTEBOOKS:
         student = nbformat.read(path, as_version=4)
@@ -39,7 +43,7 @@ def test_a_missing_solution_is_reported(tmp_path, monkeypatch):
     data.pop("exercise_3")
     broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(instructor, "SOLUTIONS", broken)
-    assert instructor.main([str(tmp_path / "out")]) == 1
+    assert cli(["instructor", "--out", str(tmp_path / "out")]) == 1
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -52,7 +56,7 @@ def test_notebooks_carry_slide_metadata(path):
 def test_one_language_setting_switches_charts_and_widgets(kb):
     try:
         backpain.set_language("zh")
-        fig = charts.segment_composition(compare.segment_shares(kb.segments))
+        fig = source_charts.segment_composition(compare.segment_shares(kb.segments))
         assert "每个网页" in fig.layout.title.text
         assert "后背抽筋" in SourceBrowser(kb, "zh_fujian").page.value
         lab = DifferentialLab(kb)

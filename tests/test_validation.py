@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from backpain import DataError, validate
-from backpain.kb import build
+from backpain import DataError
+from backpain.__main__ import main as cli
+from backpain.knowledge.base import build
 
 
 def _edit(path, fn):
@@ -31,6 +32,7 @@ def test_unknown_cause_id_points_at_the_row(data_copy):
     def corrupt(t):
         t.loc[3, "cause_id"] = "no_such_cause"
         return t
+
     _edit(data_copy / "mentions.csv", corrupt)
     assert "mentions.csv, row 5, column 'cause_id': unknown cause_id 'no_such_cause'" in _message(data_copy)
 
@@ -39,6 +41,7 @@ def test_offset_past_the_end_of_the_text(data_copy):
     def corrupt(t):
         t.loc[0, "end"] = "999999"
         return t
+
     _edit(data_copy / "mentions.csv", corrupt)
     msg = _message(data_copy)
     assert "mentions.csv, row 2, column 'end': offset 999999 is past the end of source" in msg
@@ -48,6 +51,7 @@ def test_quote_that_does_not_match_its_offsets(data_copy):
     def corrupt(t):
         t.loc[1, "quote"] = "something else"
         return t
+
     _edit(data_copy / "mentions.csv", corrupt)
     assert "mentions.csv, row 3, column 'quote':" in _message(data_copy)
 
@@ -64,6 +68,7 @@ def test_bad_choice_and_empty_required_cell(data_copy):
         t.loc[0, "origin"] = "cosmic"
         t.loc[1, "name_en"] = ""
         return t
+
     _edit(data_copy / "taxonomy.csv", corrupt)
     msg = _message(data_copy)
     assert "taxonomy.csv, row 2, column 'origin': value 'cosmic' fails isin" in msg
@@ -74,15 +79,16 @@ def test_segments_with_a_gap(data_copy):
     def corrupt(t):
         t.loc[1, "start"] = str(int(t.loc[1, "start"]) + 3)
         return t
+
     _edit(data_copy / "segments.csv", corrupt)
     assert "gap: characters" in _message(data_copy)
 
 
 def test_validate_command_reports_ok_and_errors(data_copy, capsys):
-    assert validate.main([str(data_copy)]) == 0
+    assert cli(["validate", "--data", str(data_copy)]) == 0
     assert "OK" in capsys.readouterr().out
     _edit(data_copy / "lexicon.csv", lambda t: t.assign(cause_id="nope"))
-    assert validate.main([str(data_copy)]) == 1
+    assert cli(["validate", "--data", str(data_copy)]) == 1
     assert "lexicon.csv, row 2, column 'cause_id': unknown cause_id 'nope'" in capsys.readouterr().err
 
 

@@ -1,0 +1,1 @@
+"""The pages: what they are made of, the causes and advice they give, how they compare, and bringing your own."""

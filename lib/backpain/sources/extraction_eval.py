@@ -1,0 +1,91 @@
+"""How well the extractor finds what curators marked: precision and recall per page and per language,
+each error explained, and a held-out evaluation in which a page is scored with a lexicon that never saw it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .extract import Extractor, fold
+
+
+def evaluate(found: pd.DataFrame, curated: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(precision and recall per source, every miss and false hit).
+
+    A machine mention is right if it overlaps a curated mention of the same cause in the same page
+    ("thoracic osteochondrosis" vs "osteochondrosis" is the same finding); a curated mention is found
+    if some machine mention of its cause overlaps it.
+    """
+
+    def overlaps(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
+        spans = {k: g[["start", "end"]].to_numpy() for k, g in b.groupby(["source_id", "cause_id"])}
+        return pd.Series(
+            [
+                any(r.start < e2 and s2 < r.end for s2, e2 in spans.get((r.source_id, r.cause_id), ()))
+                for r in a.itertuples()
+            ],
+            index=a.index,
+            dtype=bool,
+        )
+
+    found, curated = found.reset_index(drop=True), curated.reset_index(drop=True)
+    right, seen = overlaps(found, curated), overlaps(curated, found)
+    sources = sorted(set(found.source_id) | set(curated.source_id))
+    scores = pd.DataFrame(
+        {
+            "found": found.groupby("source_id").size().reindex(sources, fill_value=0),
+            "right": found[right].groupby("source_id").size().reindex(sources, fill_value=0),
+            "curated": curated.groupby("source_id").size().reindex(sources, fill_value=0),
+            "recalled": curated[seen].groupby("source_id").size().reindex(sources, fill_value=0),
+        }
+    )
+    scores["precision"] = scores.right / scores.found
+    scores["recall"] = scores.recalled / scores.curated
+    cols = ["source_id", "start", "end", "quote", "cause_id", "stance"]
+    errors = pd.concat([found[~right][cols].assign(outcome="false_hit"), curated[~seen][cols].assign(outcome="miss")])
+    return scores, errors.sort_values(["source_id", "start"]).reset_index(drop=True)
+
+
+def explain(errors: pd.DataFrame, texts: dict[str, str], extractor: Extractor) -> pd.Series:
+    """A reason for each miss or false hit, in the terms of notebook 08's lesson."""
+    reasons = []
+    for r in errors.itertuples():
+        text = texts[r.source_id]
+        context = text[max(0, r.start - 15) : r.end + 15].replace("\n", " ")
+        if r.outcome == "false_hit":
+            if r.stance == "negated":
+                reasons.append(f"negated on the page (…{context}…)")
+            else:
+                reasons.append(
+                    f"the words occur but do not name this cause here: another sense, a link, "
+                    f"a treatment or an off-topic item (…{context}…)"
+                )
+        elif fold(r.quote) in extractor.automaton:
+            reasons.append("the term is known, but a longer or overlapping term won the match")
+        elif any("\u3400" <= ch <= "\u9fff" for ch in r.quote):
+            reasons.append("a Chinese phrasing the lexicon lacks (paraphrase, or a term split by other words)")
+        else:
+            reasons.append("a synonym or paraphrase the lexicon lacks")
+    return pd.Series(reasons, index=errors.index, name="reason")
+
+
+def held_out_evaluation(kb) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each curated page scored with a lexicon built from the *other* pages only (plus standard names):
+    how the extractor does on a page it has never seen. (scores per source, explained errors)."""
+    texts = {s: kb.text(s) for s in kb.source_ids}
+    scores, errors = [], []
+    for s in kb.source_ids:
+        extractor = Extractor.from_kb(kb, held_out=(s,))
+        sc, err = evaluate(extractor.find(texts[s], s), kb.mentions[kb.mentions.source_id == s])
+        scores.append(sc)
+        errors.append(err.assign(reason=explain(err, texts, extractor)))
+    return pd.concat(scores), pd.concat(errors, ignore_index=True)
+
+
+def by_language(scores: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Pooled precision and recall per language from per-source scores."""
+    pooled = (
+        scores.join(sources.set_index("source_id").language)
+        .groupby("language")[["right", "found", "recalled", "curated"]]
+        .sum()
+    )
+    return pooled.assign(precision=pooled.right / pooled.found, recall=pooled.recalled / pooled.curated)

@@ -1,0 +1,1 @@
+"""Files made from the notebooks: offline HTML hand-outs and instructor copies with solutions."""

@@ -1,0 +1,67 @@
+"""`python -m backpain instructor [--out DIR]`: instructor copies of the notebooks, with worked solutions.
+
+Student notebooks never contain answers. Solutions live in instructor/solutions.yaml, keyed by
+exercise number; this script copies each notebook and inserts, after every "### Exercise N" cell,
+a solution cell (English and Chinese) and, where given, a code cell that reproduces the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+SOLUTIONS = ROOT / "instructor" / "solutions.yaml"
+EXERCISE = re.compile(r"^### Exercise (\d+)", re.M)
+
+
+def exercises(nb) -> dict[int, int]:
+    """exercise number → index of its markdown cell."""
+    found = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and (m := EXERCISE.search(cell.source)):
+            found[int(m.group(1))] = i
+    return found
+
+
+def instructor_copy(nb, solutions: dict) -> object:
+    """A copy of the notebook with a solution after each exercise; KeyError if one is missing."""
+    import copy
+
+    import nbformat
+
+    out = copy.deepcopy(nb)
+    for number, index in sorted(exercises(nb).items(), reverse=True):
+        sol = solutions[f"exercise_{number}"]
+        cells = [
+            nbformat.v4.new_markdown_cell(
+                f"#### ✅ Solution to exercise {number} (instructor copy) · 练习 {number} 参考答案\n\n"
+                f"{sol['answer_en'].strip()}\n\n---\n\n{sol['answer_zh'].strip()}"
+            )
+        ]
+        if sol.get("code"):
+            cells.append(nbformat.v4.new_code_cell(sol["code"].strip()))
+        for cell in cells:
+            cell.metadata["tags"] = ["solution"]
+        out.cells[index + 1 : index + 1] = cells
+    return out
+
+
+def run(out_dir: Path) -> int:
+    import nbformat
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    solutions = yaml.safe_load(SOLUTIONS.read_text(encoding="utf-8"))
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        try:
+            copy = instructor_copy(nb, solutions)
+        except KeyError as missing:
+            print(f"{path.name}: no solution for {missing} in {SOLUTIONS}", file=sys.stderr)
+            return 1
+        nbformat.write(copy, out_dir / path.name)
+        print(f"{path.name}: {len(exercises(nb))} solution(s) → {out_dir / path.name}")
+    return 0

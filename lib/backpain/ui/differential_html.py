@@ -1,0 +1,109 @@
+"""The panels of a differential as HTML: red flags first, then why a cause fits, then what to ask next.
+
+Every piece of page or data text goes through html.escape; the panels carry class names and data
+attributes so the browser tests can find them.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+import pandas as pd
+
+from ..i18n import lookup
+from ..vocab import ANSWER, URGENCY, WEIGHT_BASIS
+from .reasoning_charts import percent
+from .strings import LAB
+
+_ui = partial(lookup, LAB)
+
+
+def render_flags(diff, lang: str) -> str:
+    """The red-flag panel: raised flags, most urgent first, then can't-miss causes the findings raised."""
+    flags = diff.red_flags
+    labels = diff.engine.findings[f"label_{lang}"]
+    parts = [f'<div class="bp-flags"><b>{_ui("flags", lang)}</b>']
+    if flags.empty:
+        parts.append(f'<div class="bp-no-flag" style="color:#555">{_ui("no_flags", lang)}</div>')
+    for flag in flags.itertuples():
+        colour = URGENCY.colour(flag.urgency)
+        matched = ", ".join(html.escape(labels[f]) for f in flag.matched)
+        parts.append(
+            f'<div class="bp-flag" data-flag="{flag.flag_id}" data-urgency="{flag.urgency}" '
+            f'style="border-left:6px solid {colour};background:{colour}14;padding:4px 8px;margin:4px 0">'
+            f'<b style="color:{colour}">{URGENCY.label(flag.urgency, lang)}</b> · '
+            f"<b>{html.escape(getattr(flag, f'name_{lang}'))}</b>"
+            f"<br>{html.escape(getattr(flag, f'explain_{lang}'))}"
+            f"<br><small>{_ui('because', lang)}: {matched} · [{html.escape(flag.reference_id)}]</small></div>"
+        )
+    raised = diff.cant_miss[diff.cant_miss.change > 2].head(5)
+    if len(raised):
+        items = ", ".join(
+            f"{html.escape(r[f'name_{lang}'])} ×{r.change:,.0f} ({percent(r.posterior)})" for _, r in raised.iterrows()
+        )
+        parts.append(f'<div class="bp-cant-miss" style="margin-top:4px">⚠ {_ui("cant_miss", lang)}: {items}</div>')
+    if len(diff.factors):
+        items = ", ".join(html.escape(r[f"name_{lang}"]) for _, r in diff.factors.iterrows())
+        parts.append(f'<div class="bp-factors" style="margin-top:4px">{_ui("factors", lang)}: {items}</div>')
+    return "".join(parts) + "</div>"
+
+
+def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
+    """For and against one cause: each set finding's frequency there and in ordinary back pain, the LR
+    derived from them, its basis, and its citation (with the population measured) or the page's words."""
+    contrib = diff.contributions(cause_id, lang)
+    contrib = contrib[contrib.lr != 1]
+    if contrib.empty:
+        return f'<div class="bp-why">{_ui("no_links", lang)}</div>'
+    cite = references.set_index("reference_id").citation
+    labels = diff.engine.findings[f"label_{lang}"]
+    rows = []
+    for r in contrib.itertuples():
+        side = _ui("for", lang) if r.log10_lr > 0 else _ui("against", lang)
+        if r.basis == "source" and isinstance(r.quote, str):
+            source = f"{_ui('source_says', lang)} ({html.escape(r.evidence)}): “{html.escape(r.quote)}”"
+        elif isinstance(r.evidence, str) and r.evidence in cite.index:
+            source = html.escape(cite[r.evidence][:110])
+        else:
+            source = ""
+        if isinstance(r.population, str):
+            source += f" <small>({_ui('population', lang)}: {html.escape(r.population)})</small>"
+        basis = WEIGHT_BASIS.label(r.basis, lang)
+        frequency = _ui("frequency", lang).format(f=r.frequency, b=r.background)
+        note = f"<br><small>{html.escape(r.note)}</small>" if isinstance(r.note, str) else ""
+        rows.append(
+            f"<tr><td style='white-space:nowrap'>{side}</td><td>{html.escape(labels[r.finding_id])} "
+            f"({ANSWER.label(r.state, lang)})</td><td>LR {r.lr:.2g} <i>({basis})</i><br><small>{frequency}</small></td>"
+            f"<td style='text-align:left'>{source}{note}</td></tr>"
+        )
+    return f'<table class="bp-why">{"".join(rows)}</table>'
+
+
+def render_ask_next(diff, lang: str, n_flags: int = 4, n_other: int = 4) -> str:
+    """Unasked red-flag questions first (most urgent first), then the questions that would move the
+    picture most: both lists stay visible, so screening never crowds out reasoning."""
+    labels = diff.engine.findings
+    ask = diff.ask_next(len(labels))
+    danger = ask[ask.red_flag_urgency.notna()].head(n_flags)
+    other = ask[ask.red_flag_urgency.isna()].head(n_other)
+    items = []
+    for r in pd.concat([danger, other]).itertuples():
+        f = labels.loc[r.finding_id]
+        urgency = r.red_flag_urgency if isinstance(r.red_flag_urgency, str) else ""
+        if urgency:
+            colour = URGENCY.colour(r.red_flag_urgency)
+            why = (
+                f'<b style="color:{colour}">{_ui("red_flag_question", lang)}: '
+                f"{URGENCY.label(r.red_flag_urgency, lang)}</b>"
+            )
+        else:
+            why = (
+                f"{_ui('visceral', lang)}: {_ui('if_yes', lang)} {r.visceral_if_yes:+.0%}, "
+                f"{_ui('if_no', lang)} {r.visceral_if_no:+.0%}"
+            )
+        items.append(
+            f'<li class="bp-ask" data-finding="{r.finding_id}" data-red-flag="{urgency}">'
+            f"{html.escape(f[f'question_{lang}'])} <small>({why})</small></li>"
+        )
+    return f"<b>{_ui('ask', lang)}</b><ol>{''.join(items)}</ol>"

@@ -1,0 +1,330 @@
+"""Figures about the sources: what each page is made of, the causes they name, and how the pages compare
+(coverage, agreement, origin mix, red flags, rubric scores, advice, readability)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..i18n import language, lookup
+from ..vocab import GUIDELINE_STANCE, ORIGIN, SEGMENT_KIND
+from .strings import SOURCE_CHARTS, word
+from .theme import FONT, layout
+
+_t = partial(lookup, SOURCE_CHARTS)
+
+
+def coverage_heatmap(
+    mentions: pd.DataFrame, taxonomy: pd.DataFrame, sources: list[str], lang: str | None = None
+) -> go.Figure:
+    """Causes (rows, grouped by origin) × sources: how many times each page names each cause."""
+    lang = lang or language()
+    named = mentions[mentions.stance == "cause"]
+    counts = pd.crosstab(named.cause_id, named.source_id).reindex(columns=sources, fill_value=0)
+    tax = taxonomy.set_index("cause_id").loc[counts.index]
+    order = list(ORIGIN)
+    tax = tax.assign(o=tax.origin.map(order.index), n=(counts > 0).sum(axis=1)).sort_values(
+        ["o", "n"], ascending=[True, False]
+    )
+    counts = counts.loc[tax.index]
+    z = np.where(counts.to_numpy() > 0, np.log2(counts.to_numpy() + 1), np.nan)
+    y = list(tax[f"name_{lang}"])
+    text = np.where(counts.to_numpy() > 0, counts.to_numpy().astype(str), "")
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=sources,
+            y=y,
+            colorscale="Blues",
+            zmin=0,
+            text=text,
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            showscale=False,
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=[[order.index(o)] for o in tax.origin],
+            x=["·"],
+            y=y,
+            xaxis="x2",
+            showscale=False,
+            colorscale=[[i / (len(order) - 1), c] for i, c in enumerate(ORIGIN.colours.values())],
+            zmin=0,
+            zmax=len(order) - 1,
+            hovertext=[[ORIGIN.label(o, lang)] for o in tax.origin],
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(
+        height=140 + 15 * len(y),
+        yaxis=dict(autorange="reversed", anchor="free", position=0, tickfont=dict(size=10)),
+        xaxis=dict(side="top", domain=[0.04, 1]),
+        xaxis2=dict(domain=[0, 0.03], showticklabels=False),
+    )
+    return layout(fig, _t("coverage", lang), margin=dict(l=10, r=10, t=90, b=10))
+
+
+def agreement_heatmap(jaccard: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    lang = lang or language()
+    z = jaccard.to_numpy().copy()
+    np.fill_diagonal(z, np.nan)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(jaccard.columns),
+            y=list(jaccard.index),
+            colorscale="Purples",
+            zmin=0,
+            zmax=max(0.4, np.nanmax(z)),
+            text=np.round(jaccard.to_numpy(), 2),
+            texttemplate="%{text}",
+            hovertemplate="%{y} & %{x}: %{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(height=420, width=560, yaxis=dict(autorange="reversed"))
+    return layout(fig, _t("agreement", lang))
+
+
+def origin_mix_bars(mix: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    lang = lang or language()
+    fig = go.Figure()
+    for origin in [o for o in ORIGIN if o in mix.columns]:
+        fig.add_trace(
+            go.Bar(
+                y=list(mix.index),
+                x=mix[origin] * 100,
+                orientation="h",
+                name=ORIGIN.label(origin, lang),
+                marker_color=ORIGIN.colour(origin),
+                hovertemplate="%{y}: %{x:.0f}%<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=420,
+        xaxis=dict(title=_t("share", lang), range=[0, 100]),
+        legend=dict(orientation="h", y=-0.4, yanchor="top"),
+    )
+    return layout(fig, _t("mix", lang))
+
+
+def red_flag_matrix(coverage: pd.DataFrame, red_flags: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    lang = lang or language()
+    names = red_flags.set_index("flag_id")[f"name_{lang}"].loc[coverage.index]
+    z = coverage.to_numpy().astype(int)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(coverage.columns),
+            y=list(names),
+            colorscale=[[0, "#f3f3f3"], [1, "#1a9850"]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            text=np.where(z == 1, "✔", ""),
+            texttemplate="%{text}",
+            hovertext=np.where(z == 1, _t("yes", lang), _t("no", lang)),
+            hoverinfo="text+x+y",
+        )
+    )
+    fig.update_layout(height=130 + 30 * len(names), yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
+    return layout(fig, _t("flags", lang), margin=dict(l=10, r=10, t=90, b=10))
+
+
+def rubric_scores(scores: pd.DataFrame, benchmarks: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    """JAMA /4 and DISCERN /80 per source, with confirmed published means drawn as reference bands."""
+    lang = lang or language()
+    panels = [
+        ("jama", "JAMA benchmark (/4)", 4, "mean JAMA (/4)"),
+        ("discern_80", "DISCERN (/80, N/A items scaled)", 80, "mean total DISCERN"),
+    ]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[p[1] for p in panels], horizontal_spacing=0.12)
+    for col, (column, _title, top, statistic) in enumerate(panels, start=1):
+        fig.add_trace(
+            go.Bar(
+                x=list(scores.index),
+                y=scores[column],
+                marker_color="rgba(0,114,178,0.85)",
+                text=scores[column],
+                textposition="outside",
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+        bench = benchmarks[(benchmarks.statistic == statistic) & (benchmarks.status == "confirmed")]
+        if len(bench):
+            low, high = bench.value_low.min(), bench.value_high.max()
+            fig.add_hrect(
+                y0=low,
+                y1=high,
+                fillcolor="#E69F00",
+                opacity=0.3,
+                line_width=0,
+                row=1,
+                col=col,
+                layer="below",
+                annotation_text=f"{_t('band', lang)} {low:g}–{high:g}",
+                annotation_position="top left",
+            )
+        fig.update_yaxes(range=[0, top * 1.1], row=1, col=col)
+    fig.update_layout(height=420)
+    return layout(fig, _t("rubrics", lang), margin=dict(l=10, r=10, t=90, b=10))
+
+
+def advice_bars(summary: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    lang = lang or language()
+    fig = go.Figure()
+    for stance in [s for s in GUIDELINE_STANCE if s in summary.columns]:
+        fig.add_trace(
+            go.Bar(
+                y=list(summary.index),
+                x=summary[stance],
+                orientation="h",
+                name=GUIDELINE_STANCE.label(stance, lang),
+                marker=dict(color=GUIDELINE_STANCE.colour(stance), line=dict(color="#999", width=0.5)),
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=420,
+        xaxis=dict(title=_t("treatments", lang)),
+        legend=dict(orientation="h", y=-0.4, yanchor="top"),
+    )
+    return layout(fig, _t("advice", lang))
+
+
+def readability_panels(table: pd.DataFrame, benchmarks: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    """Two panels, one per language, each on its own scale: Flesch for English, sentence length for Chinese."""
+    lang = lang or language()
+    en, zh = table[table.language == "en"], table[table.language == "zh"]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[_t("fre", lang), _t("zh_len", lang)], horizontal_spacing=0.15)
+    fig.add_trace(
+        go.Bar(
+            x=list(en.index),
+            y=en.flesch_reading_ease.round(1),
+            marker_color="#009E73",
+            showlegend=False,
+            text=en.flesch_reading_ease.round(0),
+            textposition="outside",
+        ),
+        row=1,
+        col=1,
+    )
+    fre = benchmarks[benchmarks.instrument == "readability_fre"]
+    if len(fre):
+        v = fre.value_low.iloc[0]
+        fig.add_hline(
+            y=v,
+            line_dash="dash",
+            line_color="#E69F00",
+            row=1,
+            col=1,
+            annotation_text=f"{_t('band', lang)} {v:g}",
+            annotation_position="bottom right",
+        )
+    fig.add_trace(
+        go.Bar(
+            x=list(zh.index),
+            y=zh.chars_per_sentence.round(1),
+            marker_color="#CC79A7",
+            showlegend=False,
+            text=zh.chars_per_sentence.round(0),
+            textposition="outside",
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(range=[0, 100], row=1, col=1)
+    fig.update_layout(height=380)
+    return layout(fig, _t("readability", lang), margin=dict(l=10, r=10, t=90, b=10))
+
+
+def segment_composition(
+    shares: pd.DataFrame, labels: dict[str, str] | None = None, lang: str | None = None
+) -> go.Figure:
+    """Stacked horizontal bars: each source's characters split by segment kind (as % of the page)."""
+    lang = lang or language()
+    labels = labels or {}
+    fig = go.Figure()
+    for kind in SEGMENT_KIND:  # body first, noise last: the legend reads in that order
+        rows = shares[shares.kind == kind]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=[labels.get(s, s) for s in rows.source_id],
+                x=rows.share * 100,
+                orientation="h",
+                name=SEGMENT_KIND.label(kind, lang),
+                marker_color=SEGMENT_KIND.colour(kind),
+                customdata=rows.chars,
+                hovertemplate="%{y}: %{x:.0f}% (%{customdata} "
+                + word("characters", lang)
+                + ")<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        xaxis=dict(title=word("share_of_page", lang) + " (%)", range=[0, 100]),
+        yaxis=dict(autorange="reversed"),
+        legend=dict(orientation="h", y=-0.2),
+        height=380,
+    )
+    return layout(fig, word("segments_title", lang))
+
+
+def taxonomy_treemap(
+    tree: pd.DataFrame, n_sources: pd.Series, lang: str | None = None, include_unrelated: bool = False
+) -> go.Figure:
+    """Categories and causes as nested boxes, sized by how many sources name each cause, coloured by origin.
+
+    A cause no page names (it comes from the literature) still gets a small box so it stays visible;
+    the hover text gives the true count. Conditions named only in off-topic text are left out unless
+    asked for: they are not causes of back pain and would take a fifth of the picture.
+    """
+    lang = lang or language()
+    t = tree.set_index("cause_id")
+    if not include_unrelated:
+        t = t[t.origin != "unrelated"]
+    count = n_sources.reindex(t.index).fillna(0).astype(int)
+    size = count.where(count > 0, 0.4).where(t.level == "cause", 0.0)
+    for node in reversed(t.index.tolist()):  # children before parents: sum up the tree
+        parent = t.parent_id[node]
+        if pd.notna(parent):
+            size[parent] += size[node]
+    name = t[f"name_{lang}"]
+    other = t["name_zh" if lang == "en" else "name_en"]
+    hover = [
+        f"<b>{name[c]}</b> / {other[c]}<br>{ORIGIN.label(t.origin[c], lang)}"
+        + (f"<br>ICD-10: {t.icd10[c]}" if pd.notna(t.icd10[c]) else "")
+        + (f"<br>{word('named_by', lang, n=count[c])}" if t.level[c] == "cause" else "")
+        for c in t.index
+    ]
+    fig = go.Figure(
+        go.Treemap(
+            ids=t.index,
+            labels=name,
+            parents=t.parent_id.fillna(""),
+            values=size,
+            branchvalues="total",
+            marker=dict(colors=[ORIGIN.colour(o) for o in t.origin], line=dict(width=1, color="white")),
+            hovertext=hover,
+            hoverinfo="text",
+            textfont=dict(family=FONT),
+            maxdepth=3,
+            tiling=dict(pad=2),
+        )
+    )
+    fig.update_layout(uniformtext=dict(minsize=11, mode="hide"))  # no unreadable labels; hover has them
+    return layout(fig, word("taxonomy_title", lang), height=650)
