@@ -25,7 +25,7 @@ from .taxonomy import with_paths
 
 # The workbook's own data: in a checkout, lib/backpain/data is a link to the repository's data/; an
 # installed package carries a copy there.
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DEFAULT_DATA_DIR = (Path(__file__).resolve().parents[1] / "data").resolve()
 
 
 def data_dir() -> Path:
