@@ -216,14 +216,14 @@ def test_write_failures_become_skipped_lines(kb, store, tmp_path, monkeypatch):
 def test_failed_registry_write_leaves_no_orphan_and_the_rerun_stores_it_once(kb, store, tmp_path, monkeypatch):
     page = tmp_path / "page.txt"
     page.write_text(ENGLISH, encoding="utf-8")
-    real = ingest._replace
+    real = ingest.write_atomically
 
     def registry_fails(path, text):
         if path.name == "registry.csv" and "page.txt" in text:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
         real(path, text)
 
-    monkeypatch.setattr(ingest, "_replace", registry_fails)
+    monkeypatch.setattr(ingest, "write_atomically", registry_fails)
     [failed] = ingest.ingest([page], store, kb)
     assert failed.status == "skipped" and failed.reason == "cannot write to the store: Permission denied"
     assert ingest.summary([failed]).startswith("ingested 0 of 1 file(s)")

@@ -203,7 +203,7 @@ def _csv(rows) -> str:
     return out.getvalue()
 
 
-def _replace(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     """Write text to path atomically: a temporary file in the same folder, then os.replace."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -296,16 +296,16 @@ class Store:
         try:
             self.pages.mkdir(parents=True, exist_ok=True)
             if not self.registry_path.exists():
-                _replace(self.registry_path, _csv([REGISTRY_COLUMNS]))
+                write_atomically(self.registry_path, _csv([REGISTRY_COLUMNS]))
             text = _csv([COLUMNS, *mentions])
             if not self.mentions_path.exists() or self.mentions_path.stat().st_size != len(text.encode("utf-8")):
-                _replace(self.mentions_path, text)  # created, or cleaned of an interrupted run's rows
+                write_atomically(self.mentions_path, text)  # created, or cleaned of an interrupted run's rows
         except OSError as error:
             raise StoreError(f"cannot write to the store {self.root}: {error.strerror or error}") from None
 
     def add(self, row: list[str], text: str, mentions: list[list[str]]) -> None:
         """Write the page now; its mentions and registry row are written by the next commit()."""
-        _replace(self.pages / f"{row[0]}.txt", text)
+        write_atomically(self.pages / f"{row[0]}.txt", text)
         self._staged.append((row, mentions))
 
     def commit(self) -> None:
@@ -315,7 +315,9 @@ class Store:
         size = self.mentions_path.stat().st_size
         _append(self.mentions_path, _csv(m for _, found in self._staged for m in found))
         try:
-            _replace(self.registry_path, _csv([REGISTRY_COLUMNS] + self.rows + [row for row, _ in self._staged]))
+            write_atomically(
+                self.registry_path, _csv([REGISTRY_COLUMNS] + self.rows + [row for row, _ in self._staged])
+            )
         except OSError:
             with suppress(OSError):
                 os.truncate(self.mentions_path, size)
