@@ -378,7 +378,8 @@ class Differential:
 
 
 def flag_rules(engine: Engine, lang: str = "en") -> pd.DataFrame:
-    """The red-flag rules in words, most urgent first: what must be present, the urgency and the guideline.
+    """The red-flag rules in words, most urgent first: what must be present, the urgency and the guideline
+    (labels in `lang`; the reference_id names the guideline in references.csv).
 
     Each rule reads "N of: (A or B) · (C)": N of the groups must hold, any one finding satisfies a group.
     """
@@ -399,8 +400,8 @@ def flag_rules(engine: Engine, lang: str = "en") -> pd.DataFrame:
                 "reference_id": flag.reference_id,
             }
         )
-    table = pd.DataFrame(rows)
-    return table.sort_values("urgency", key=lambda s: s.map(URGENCY_ORDER), kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(rows).sort_values("urgency", key=lambda s: s.map(URGENCY_ORDER), kind="stable")
+    return table.assign(urgency=[URGENCY.label(u, lang) for u in table.urgency]).reset_index(drop=True)
 
 
 def split_shift(engine: Engine, finding_ids: list[str]) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..i18n import language, lookup
 from ..vocab import GUIDELINE_STANCE, MENTION_STANCE, NOISE, ORIGIN, SEGMENT_KIND
-from .strings import ADVICE
+from .strings import ADVICE, COMMON
 
 
 @dataclass(frozen=True)
@@ -190,11 +190,11 @@ def render_quotes(kb, cause_id: str, lang: str | None = None, context: int = 40)
         f"<div><b>{html.escape(cause.name_en)}</b> / <b>{html.escape(cause.name_zh)}</b>"
         f" · {html.escape(ORIGIN.label(cause.origin, lang))}"
         + (f" · ICD-10 {html.escape(cause.icd10)}" if isinstance(cause.icd10, str) else "")
-        + f" · {len(quotes)} mention(s) in {quotes.source_id.nunique()} source(s)</div>"
+        + f" · {lookup(COMMON, 'mentions_in', lang).format(n=len(quotes), s=quotes.source_id.nunique())}</div>"
     )
     rows = "".join(
         f'<tr><td style="white-space:nowrap;vertical-align:top">{html.escape(q.source_id)}<br>'
-        f"<small>{q.start}–{q.end} · {html.escape(q.stance)}</small></td>"
+        f"<small>{q.start}–{q.end} · {html.escape(MENTION_STANCE.label(q.stance, lang))}</small></td>"
         f'<td style="text-align:left">…{html.escape(q.before)}<mark style="background:{colour}55">'
         f"{html.escape(q.quote)}</mark>{html.escape(q.after)}…</td></tr>"
         for q in quotes.itertuples()

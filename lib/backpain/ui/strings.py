@@ -20,6 +20,7 @@ COMMON = {
     "taxonomy_title": ("Causes of back pain named in the five pages", "五个网页提到的背痛病因"),
     "segments_title": ("How much of each page is about back pain?", "每个网页有多少内容在讲背痛？"),
     "page": ("Page", "网页"),
+    "mentions_in": ("{n} mention(s) in {s} source(s)", "{s} 个来源中共 {n} 处提及"),
     "organs_here": ("Organs referring here", "牵涉至此的器官"),
     "body_map_title": ("The back, seen from behind: where pain is felt", "从背后看：疼痛的部位"),
 }
