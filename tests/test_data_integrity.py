@@ -1,5 +1,6 @@
 """The curated data, checked against the corpus it describes."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -10,16 +11,27 @@ from backpain.knowledge import curation
 from backpain.knowledge.base import DEFAULT_DATA_DIR
 from backpain.knowledge.integrity import sha256_of
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = DEFAULT_DATA_DIR / "sources"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_sources_are_the_seed_pages_byte_for_byte(kb):
-    if not SEEDS.is_dir():
-        pytest.skip(f"{SEEDS} not present (it is in CI and on the developers' machines)")
-    seed_sums = {sha256_of(p.read_bytes()) for p in SEEDS.glob("*.txt")}
-    ours = {sha256_of((DEFAULT_DATA_DIR / "sources" / f).read_bytes()) for f in kb.sources.file}
-    assert ours == seed_sums and len(ours) == 5
+def test_the_data_folder_is_inside_the_repository():
+    assert DEFAULT_DATA_DIR.is_relative_to(ROOT)  # every test reads the repository's own files, nothing else
+    assert (ROOT / "data").resolve() == DEFAULT_DATA_DIR
+
+
+def test_sources_are_the_recorded_pages_byte_for_byte(kb):
+    """sources.csv records each page's sha256: the committed files match it, no page is missing or unlisted,
+    and the text the library serves is exactly those bytes."""
+    listed = pd.read_csv(SOURCES / "sources.csv", dtype=str, keep_default_na=False)
+    assert set(listed.file) == {p.name for p in SOURCES.glob("*.txt")}
+    assert listed.sha256.is_unique and listed.source_id.is_unique and len(listed) == len(kb.source_ids)
+    for row in listed.itertuples():
+        data = (SOURCES / row.file).read_bytes()
+        assert sha256_of(data) == row.sha256 == hashlib.sha256(data).hexdigest(), row.file
+        assert kb.text(row.source_id).encode("utf-8") == data, row.file
+    assert list(listed.source_id) == kb.source_ids
 
 
 def test_every_source_has_metadata_and_body_text(kb):

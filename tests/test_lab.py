@@ -4,12 +4,16 @@ import html
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from backpain.knowledge import anatomy
 from backpain.ui import bodymap
 from backpain.ui.lab import DifferentialLab
 from backpain.ui.reasoning_charts import evidence_ruler, findings_heatmap, pretest_posttest, ranking_bar, split_bar
+from backpain.vocab import ORIGIN
+
+ORIGIN_ORDER = list(ORIGIN)
 
 
 @pytest.fixture
@@ -58,7 +62,13 @@ def test_presets_reset_and_why_panel(lab, kb):
 def test_source_quotes_appear_in_the_why_panel(lab):
     lab.set_findings(["agg_meals", "loc_abdominal_pain", "assoc_nausea_vomiting"])
     lab.why_cause.value = "pancreatitis"
-    assert "en_midback:" in lab.why.value and "after eating the pain intensifies" in lab.why.value
+    links = lab.engine.links
+    stated = links[(links.cause_id == "pancreatitis") & (links.basis == "source")]
+    stated = stated[stated.finding_id.isin(lab.result.used_present)]
+    assert len(stated)  # the pages' own words back at least one of these findings
+    for link in stated.itertuples():
+        source = link.evidence.split(":")[0]
+        assert f"{source}:" in lab.why.value and html.escape(link.quote)[:30] in lab.why.value
 
 
 def test_language_switch_relabels_everything(lab):
@@ -88,19 +98,47 @@ def test_charts_for_a_differential(kb):
     heat = findings_heatmap(kb.engine, ["agg_movement", "rel_rest", "agg_meals", "agg_exertion"], "en")
     z = np.asarray(heat.data[0].z, dtype=float)
     assert z.shape == (len(kb.engine.causes), 4)
-    rows = list(heat.data[0].y)
-    angina = rows.index(kb.causes.loc["angina", "name_en"])
-    assert z[angina, 3] > 0 and z[angina, 0] < 0  # exertion for, movement against
+    lr = kb.engine.links.set_index(["cause_id", "finding_id"]).lr_pos
+    findings = ["agg_movement", "rel_rest", "agg_meals", "agg_exertion"]
+    by_name = dict(zip(kb.engine.causes.name_en, kb.engine.causes.index))
+    rows = [by_name[name] for name in heat.data[0].y]
+    assert sorted(rows) == sorted(kb.engine.causes.index)
+    origins = [ORIGIN_ORDER.index(kb.engine.causes.origin[c]) for c in rows]
+    assert origins == sorted(origins)  # rows grouped by origin
+    for i, cause in enumerate(rows):  # each cell is log10 LR+, or blank if the cause has no link
+        for j, finding in enumerate(findings):
+            if (cause, finding) in lr.index:
+                assert z[i, j] == pytest.approx(np.log10(lr[(cause, finding)])), (cause, finding)
+            else:
+                assert np.isnan(z[i, j]), (cause, finding)
     assert np.isnan(z).any()  # unlinked cells are blank, not "neutral evidence"
+
+
+def test_level_ranges_and_organs_for_region_by_hand():
+    assert list(anatomy.level_range("C8-T2")) == [7, 8, 9]  # C1 is 0, so C8 is 7 and T1 is 8
+    assert list(anatomy.level_range("L5-S1")) == [24, 25] and len(anatomy.level_range("T8-T8")) == 1
+    regions = pd.DataFrame({"region_id": ["upper", "lower", "sacral"], "levels": ["T1-T6", "T10-L2", "S1-S5"]})
+    organs = pd.DataFrame({"organ_id": ["heart", "kidney", "pancreas"], "levels": ["C8-T4", "T11-L1", "T8-T8"]})
+    assert anatomy.organs_for_region(regions, organs) == {
+        "upper": ["heart"],  # T1-T4 overlap
+        "lower": ["kidney"],
+        "sacral": [],  # T8 touches neither T1-T6 nor T10-L2
+    }
+    edge = pd.DataFrame({"region_id": ["edge"], "levels": ["T4-T8"]})
+    assert anatomy.organs_for_region(edge, organs) == {"edge": ["heart", "pancreas"]}  # one shared segment is enough
+    with pytest.raises(ValueError, match="top first"):
+        anatomy.level_range("L1-T11")
 
 
 def test_body_map_regions_organs_and_causes(kb):
     regions, organs = kb.body_regions, kb.organ_segments
     refer = anatomy.organs_for_region(regions, organs)
-    assert "heart" in refer["interscapular"] and "kidney_bladder_uterus" in refer["flank_left"]
-    assert "heart" not in refer["lumbar"]
+    assert set(refer) == set(regions.region_id)
     flank = anatomy.causes_for_region(kb.engine, "loc_flank_left")
-    assert "renal_colic" in flank.index and (flank.lr_pos > 1).all()
+    links = kb.engine.links
+    expected = links[(links.finding_id == "loc_flank_left") & (links.lr_pos > 1)]
+    assert set(flank.index) == set(expected.cause_id) and (flank.lr_pos > 1).all()
+    assert flank.lr_pos.is_monotonic_decreasing
     fig = bodymap.body_map(regions, organs, kb.engine, "zh", selected="flank_left")
     assert len([s for s in fig.layout.shapes if s.type == "rect"]) == len(regions)
     assert any("左侧腰部" in t.text[0] for t in fig.data if t.mode == "text")
