@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import pytest
 
 from backpain import i18n, vocab
+from backpain.i18n import LANGUAGE_NAMES
 from backpain.knowledge.cases import load_cases
 from backpain.reasoning import flag_rules
 from backpain.sources import advice, compare, quality, readability
@@ -97,8 +98,6 @@ MARK = "⟦en⟧"
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-# The language switch names each language in that language.
-OWN_NAMES = {"English", "中文"}
 
 
 def interface_items(thing) -> list[str]:
@@ -119,7 +118,11 @@ def interface_items(thing) -> list[str]:
 
 def untranslated(items: list[str]) -> list[str]:
     """Interface labels with letters but no Chinese (numbers, symbols and ICD codes pass)."""
-    return [t for t in items if re.search(r"[A-Za-z]{2}", t) and not CJK.search(t) and t not in OWN_NAMES | {"ICD-10"}]
+    return [
+        t
+        for t in items
+        if re.search(r"[A-Za-z]{2}", t) and not CJK.search(t) and t not in {*LANGUAGE_NAMES.values(), "ICD-10"}
+    ]
 
 
 def english_marked(pair, lang=None):

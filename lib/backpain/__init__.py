@@ -8,7 +8,7 @@ The package is layered; each layer imports only from the layers below it (checke
     knowledge  data/ read, validated and loaded into a KnowledgeBase
     reasoning  the differential engine over plain tables
     vocab      every fixed vocabulary with its labels and colours
-    language   the current language (English / 中文)
+    i18n       the current language (English / 中文)
 """
 
 from .i18n import language, set_language

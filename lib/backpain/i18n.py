@@ -8,6 +8,7 @@ block and then restores the previous language.
 from __future__ import annotations
 
 LANGUAGES = ("en", "zh")
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}  # each in its own language, for the language switch
 _current = {"lang": "en"}
 
 

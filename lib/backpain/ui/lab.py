@@ -12,7 +12,7 @@ from functools import partial
 
 import ipywidgets as w
 
-from ..i18n import LANGUAGES, lookup
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, lookup
 from ..i18n import language as current_language
 from ..reasoning.engine import FindingError
 from ..vocab import ANSWER, FINDING_GROUP
@@ -37,7 +37,7 @@ class DifferentialLab:
         lang = lang or current_language()
         if lang not in LANGUAGES:
             raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
-        self.language = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=lang)
+        self.language = w.ToggleButtons(options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang)
         self.preset = w.Dropdown(layout=w.Layout(width="34em"))
         self.reset_button = w.Button(icon="undo")
         self.controls: dict[str, w.ToggleButtons] = {}

@@ -15,8 +15,8 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, lookup
 from ..i18n import language as current_language
-from ..i18n import lookup
 from ..knowledge.cases import Case, load_cases
 from ..vocab import SPLIT_GROUP, URGENCY
 from .strings import QUIZ
@@ -115,7 +115,7 @@ class CaseQuiz:
         self.index = 0
         self.results: dict[str, dict[str, bool]] = {}
         lang = lang or current_language()
-        self.language = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=lang)
+        self.language = w.ToggleButtons(options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang)
         self.stem = w.HTML()
         self.stem.add_class("bp-case")
         self.origin = w.ToggleButtons(options=[], style={"button_width": "auto"})
