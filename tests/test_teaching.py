@@ -37,6 +37,48 @@ def test_instructor_copies_carry_solutions_that_student_notebooks_do_not(tmp_pat
     assert sum(len(instructor.exercises(nbformat.read(p, as_version=4))) for p in NOTEBOOKS) >= 7
 
 
+def test_instructor_copies_run_with_their_solutions(tmp_path):
+    """Every solution cell of every instructor copy runs and prints its numbers.
+
+    nbval already runs each student notebook, so this runs, per copy, only what a solution needs: the code
+    cells up to its last solution, without the 'interactive' widget cells (nothing later may use them,
+    see test_notebooks). All copies share one kernel, its namespace reset between copies, reached over
+    Unix sockets in tmp_path (no TCP port to clash with a parallel worker): one start-up and one import
+    of the library instead of nine.
+    """
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    out = tmp_path / "instructor"
+    assert instructor.run(out) == 0
+    km = KernelManager(kernel_name="python3", transport="ipc", connection_file=str(tmp_path / "kernel.json"))
+    client = NotebookClient(nbformat.v4.new_notebook(), km=km, timeout=300, resources={"metadata": {"path": str(out)}})
+    ran = []
+    with client.setup_kernel():
+        for path in NOTEBOOKS:
+            copy = nbformat.read(out / path.name, as_version=4)
+            code = [i for i, c in enumerate(copy.cells) if c.cell_type == "code"]
+            solutions = [i for i in code if "solution" in copy.cells[i].metadata.get("tags", [])]
+            if not solutions:
+                assert copy == nbformat.read(path, as_version=4), f"{path.name}: no solution, yet the copy differs"
+                continue
+            copy.cells.append(nbformat.v4.new_code_cell("%reset -f"))  # run first: nothing left from the last copy
+            client.nb = copy
+            for i in [len(copy.cells) - 1] + [i for i in code if i <= solutions[-1]]:
+                if "interactive" in copy.cells[i].metadata.get("tags", []):
+                    continue
+                try:
+                    client.execute_cell(copy.cells[i], i)
+                except CellExecutionError as error:
+                    raise AssertionError(f"{path.name}, cell {i}: {error}") from None
+            for i in solutions:
+                printed = "".join(o.get("text", "") for o in copy.cells[i].outputs if o.get("name") == "stdout")
+                assert any(ch.isdigit() for ch in printed), f"{path.name}: solution cell {i} printed no numbers"
+            ran.append(path.name)
+    assert len(ran) >= 7, ran
+
+
 def test_a_missing_solution_is_reported(tmp_path, monkeypatch):
     broken = tmp_path / "solutions.yaml"
     data = yaml.safe_load(instructor.SOLUTIONS.read_text(encoding="utf-8"))
