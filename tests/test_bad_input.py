@@ -129,6 +129,17 @@ def _edit_csv(data_dir, name, fn):
         ("cause_findings.csv", lambda t: t.loc.__setitem__((0, "frequency"), "high"), "'high' is not a number"),
         ("findings.csv", lambda t: t.loc.__setitem__((0, "background"), "NaN"), "'NaN' is not a number"),
         ("red_flags.csv", lambda t: t.loc.__setitem__((0, "min_count"), "two"), "'two' is not a whole number"),
+        (
+            "taxonomy.csv",
+            lambda t: t.loc.__setitem__((0, "cause_id"), "Lumbar Strain"),
+            "'Lumbar Strain' must be a snake_case id such as lumbar_muscle_strain",
+        ),
+        (
+            "red_flags.csv",
+            lambda t: t.loc.__setitem__((0, "urgency"), "asap"),
+            "'asap' must be one of: emergency, same_day, soon, routine",
+        ),
+        ("red_flags.csv", lambda t: t.loc.__setitem__((0, "min_count"), "0"), "'0' must be a whole number, 1 or more"),
     ],
 )
 def test_values_that_would_break_a_notebook_are_refused_in_plain_words(data_copy, name, edit, message):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -127,10 +127,10 @@ def build(path: Path) -> KnowledgeBase:
     tables: dict[str, pd.DataFrame] = {}
     for name, file in FILES.items():
         if not (path / file).is_file():
-            problems.append(Problem(file, None, None, "file is missing"))
+            problems.append(Problem(file, None, None, "file is missing", whole_file=True))
             continue
         frame, found = read_csv(path / file, file)
-        problems += found
+        problems += [replace(p, whole_file=True) for p in found]  # how the file was saved: a root cause
         if frame is None:
             continue
         table, found = validate_table(name, frame, file)
