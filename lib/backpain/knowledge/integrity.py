@@ -84,7 +84,7 @@ def foreign_keys(t: Tables, pages: Pages | None = None, keys: Iterable[ForeignKe
 def checksums(t: Tables, pages: Pages) -> list[Problem]:
     """Every page of sources.csv is on disk, byte for byte as it was curated. Each is a root cause."""
     problems = []
-    for i, row in t["sources"].iterrows():
+    for i, row in zip(t["sources"].index, t["sources"].itertuples(index=False)):
         data = pages.raw.get(row.source_id)
         if data is None:
             reason = (
@@ -105,7 +105,7 @@ def checksums(t: Tables, pages: Pages) -> list[Problem]:
 def _spans(table: pd.DataFrame, file: str, texts: Texts) -> list[Problem]:
     """start < end <= len(text) for every row of a table with source_id, start, end."""
     problems = []
-    for i, row in table.iterrows():
+    for i, row in zip(table.index, table.itertuples(index=False)):
         text = texts.get(row.source_id)
         if text is None:
             continue  # an unknown source_id, or a page missing or changed: each reported once elsewhere
@@ -134,7 +134,7 @@ def spans(t: Tables, pages: Pages) -> list[Problem]:
 def quotes(t: Tables, pages: Pages) -> list[Problem]:
     problems = []
     for name in QUOTED:
-        for i, row in t[name].iterrows():
+        for i, row in zip(t[name].index, t[name].itertuples(index=False)):
             text = pages.texts.get(row.source_id)
             if text is None or row.end > len(text):
                 continue
@@ -160,7 +160,7 @@ def partitions(t: Tables, pages: Pages) -> list[Problem]:
             problems.append(Problem(file, None, "source_id", f"source '{source_id}' has no segments"))
             continue
         expected = 0
-        for i, row in rows.iterrows():
+        for i, row in zip(rows.index, rows.itertuples(index=False)):
             if row.start > expected:
                 problems.append(
                     Problem(
@@ -198,7 +198,7 @@ def tree(t: Tables, pages: Pages | None = None) -> list[Problem]:
     taxonomy, file, problems = t["taxonomy"], TABLES["taxonomy"].file, []
     level = dict(zip(taxonomy.cause_id, taxonomy.level))
     parent = dict(zip(taxonomy.cause_id, taxonomy.parent_id))
-    for i, row in taxonomy.iterrows():
+    for i, row in zip(taxonomy.index, taxonomy.itertuples(index=False)):
         if pd.isna(row.parent_id):
             if row.level == "cause":
                 problems.append(
@@ -234,7 +234,7 @@ def roles(t: Tables, pages: Pages | None = None) -> list[Problem]:
         if role.get(c, "condition") != "condition"
     ]
     file = TABLES["taxonomy"].file
-    for i, row in taxonomy.iterrows():
+    for i, row in zip(taxonomy.index, taxonomy.itertuples(index=False)):
         if (row.level == "category") != (row.role == "category"):
             problems.append(
                 Problem(
@@ -259,7 +259,7 @@ def cited(links: pd.DataFrame, references: Iterable, sources: Iterable, texts: T
     """literature cites a reference; source cites a span whose text is the quote; estimates may cite either or none."""
     references, sources = set(references), set(sources)
     problems = []
-    for i, row in links.iterrows():
+    for i, row in zip(links.index, links.itertuples(index=False)):
         cell = row.evidence if pd.notna(row.evidence) else ""
         if row.basis == "source":
             span = SPAN.match(cell)
@@ -316,7 +316,7 @@ def ratings(t: Tables, pages: Pages) -> list[Problem]:
     """
     rated, file, problems = t["ratings"], TABLES["ratings"].file, []
     scale = t["rubric_items"].set_index(["instrument", "item_id"])
-    for i, row in rated.iterrows():
+    for i, row in zip(rated.index, rated.itertuples(index=False)):
         key = (row.instrument, row.item_id)
         if key not in scale.index:
             problems.append(Problem(file, csv_row(i), "item_id", f"unknown rubric item {row.instrument}/{row.item_id}"))
@@ -349,7 +349,7 @@ def flag_counts(t: Tables, pages: Pages | None = None) -> list[Problem]:
             "min_count",
             f"needs {row.min_count} of only {len(row.trigger_findings.split(';'))} trigger groups",
         )
-        for i, row in t["red_flags"].iterrows()
+        for i, row in zip(t["red_flags"].index, t["red_flags"].itertuples(index=False))
         if row.min_count > len(row.trigger_findings.split(";"))
     ]
 
@@ -357,7 +357,7 @@ def flag_counts(t: Tables, pages: Pages | None = None) -> list[Problem]:
 def presets(t: Tables, pages: Pages | None = None) -> list[Problem]:
     """A preset patient cannot have one finding both present and absent."""
     problems = []
-    for i, row in t["lab_presets"].iterrows():
+    for i, row in zip(t["lab_presets"].index, t["lab_presets"].itertuples(index=False)):
         both = set(row.present.split(";")) & set(row.absent.split(";") if isinstance(row.absent, str) else [])
         if both:
             problems.append(
