@@ -1,8 +1,15 @@
-"""Real-browser helpers: a JupyterLab (or Voilà) server on 127.0.0.1 and the system Chromium.
+"""Real-browser helpers: JupyterLab and Voilà servers on 127.0.0.1 and the system Chromium.
 
-Servers get a free port, a random token and a scratch root folder, and are stopped (whole process
-group) by the fixture that started them. Every request the page makes is recorded so tests can
-prove nothing left the machine.
+Servers get a free port (JupyterLab also a random token and a scratch copy of notebooks/) and are
+stopped (whole process group) by the fixture that started them. The session fixtures in conftest.py
+start one JupyterLab, one `make present` (Voilà) and one Chromium per test session (per xdist
+worker); the tests sharing a server live in one module, so `--dist loadscope` runs them on one worker.
+
+Every page is opened with `browser_page`, which records every request and WebSocket the page makes
+and, when the test body ends, asserts that none went anywhere but 127.0.0.1 (data: and blob: URLs,
+and file: URLs inside a folder the test names, are local too).
+
+No fixed sleeps: every wait is for a DOM condition, a kernel status or a server answering.
 """
 
 from __future__ import annotations
@@ -16,8 +23,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -34,6 +43,7 @@ FLAGS = [
 ]
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "screenshots"
+LOOPBACK = "127.0.0.1"
 
 
 def require_chromium():
@@ -45,20 +55,28 @@ def require_chromium():
 
 def free_port() -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((LOOPBACK, 0))
         return s.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 90) -> None:
+def poll(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.1):
+    """Return condition()'s first truthy value, checking every `interval` s; fail after `timeout` s."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"server at {url} did not answer within {timeout} s")
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not within {timeout} s")
+        time.sleep(interval)
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 @contextmanager
@@ -79,9 +97,16 @@ def server(args: list[str], ready_path: str, log: Path, env: dict | None = None,
             cwd=ROOT,
             env={**os.environ, **(env or {})},
         )
+    base = f"http://{LOOPBACK}:{port}"
     try:
-        wait_for(f"http://127.0.0.1:{port}{ready_path}")
-        yield f"http://127.0.0.1:{port}"
+
+        def ready():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{args[0]} exited with {proc.returncode}; see {log}:\n{log.read_text()[-2000:]}")
+            return answers(base + ready_path)
+
+        poll(ready, 120, f"server at {base}{ready_path}", interval=0.2)
+        yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -105,7 +130,7 @@ def jupyterlab(tmp_path: Path):
         "lab",
         "--no-browser",
         "--allow-root",
-        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.ip={LOOPBACK}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
@@ -120,38 +145,110 @@ def jupyterlab(tmp_path: Path):
 
 
 @contextmanager
-def chromium_page(width: int = 1400, height: int = 1000):
-    """A fresh headless Chromium page; yields (page, requests) where requests lists every URL asked for."""
+def make_present(tmp_path: Path):
+    """The real `make present` command (Voilà serving notebooks/, code hidden) on a free loopback port."""
+    port = free_port()
+    args = ["make", "--no-print-directory", "present", f"PRESENT_PORT={port}", "VOILA_FLAGS=--no-browser"]
+    with server(args, "/", tmp_path / "present.log", port=port) as url:
+        yield url
+
+
+@contextmanager
+def voila(notebook: str, tmp_path: Path):
+    """Voilà serving one notebook as an app (code hidden) on a free loopback port (used by the benchmark)."""
+    bindir = Path(sys.executable).parent
+    args = [
+        str(bindir / "voila"),
+        str(ROOT / "notebooks" / notebook),
+        "--no-browser",
+        f"--Voila.ip={LOOPBACK}",
+        "--show_tracebacks=True",
+        "--VoilaExecutor.timeout=120",
+        "--ServerApp.port_retries=0",
+        "--template=backpain",
+    ]
+    with server(args, "/", tmp_path / "voila.log", env={"JUPYTER_PATH": str(ROOT / "share" / "jupyter")}) as url:
+        yield url
+
+
+# --- Chromium --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def chromium():
+    """One headless Chromium process (the session fixture `browser` holds one per test session)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height}, locale="en-GB")
-            requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            yield page, requests
+            yield browser
         finally:
             browser.close()
 
 
-def external(requests: list[str]) -> list[str]:
+def is_local(url: str, files: Path | None = None) -> bool:
+    """True for 127.0.0.1 (http, https, ws, wss), data:, blob: and file: URLs inside `files`."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob"):
+        return True
+    if parsed.scheme in ("http", "https", "ws", "wss"):
+        return parsed.hostname == LOOPBACK
+    if parsed.scheme == "file" and files is not None:
+        return Path(unquote(parsed.path)).resolve().is_relative_to(files.resolve())
+    return False
+
+
+def external(requests: list[str], files: Path | None = None) -> list[str]:
     """Requests that would leave the machine."""
-    local = ("http://127.0.0.1", "data:", "blob:", "about:", "file:")
-    return [u for u in requests if not u.startswith(local)]
+    return [u for u in requests if not is_local(u, files)]
+
+
+@contextmanager
+def browser_page(browser, width: int = 1400, height: int = 1000, files: Path | None = None):
+    """A fresh page (own context: no cookies, cache or storage from other tests); yields (page, requests).
+
+    `requests` lists every request and WebSocket the page opened. When the block ends without an error,
+    asserts that every one stayed on this machine (see `is_local`).
+    """
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    try:
+        page = context.new_page()
+        page.on("websocket", lambda ws: requests.append(ws.url))
+        yield page, requests
+    finally:
+        context.close()
+    assert requests, "no request was recorded: the page was never loaded"
+    leaving = external(requests, files)
+    assert leaving == [], f"requests left the machine: {leaving[:10]}"
+
+
+@contextmanager
+def chromium_page(width: int = 1400, height: int = 1000):
+    """A page in a Chromium of its own (for scripts such as the benchmark; tests use `browser_page`)."""
+    with chromium() as browser, browser_page(browser, width, height) as (page, requests):
+        yield page, requests
 
 
 def screenshot(target, name: str) -> Path:
-    """Save a PNG of a page or of one element (scrolled into view first) under screenshots/."""
+    """Save a PNG of a page or of one element under screenshots/ (for human review).
+
+    Playwright scrolls an element into view and waits until it is visible and stable (not moving
+    between animation frames) before taking the picture."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
     if hasattr(target, "scroll_into_view_if_needed"):
-        target.scroll_into_view_if_needed()
-        target.page.wait_for_timeout(500)
         target.screenshot(path=str(path))
     else:
         target.screenshot(path=str(path), full_page=False)
     return path
+
+
+# --- JupyterLab ------------------------------------------------------------------------------------------
+
+KERNEL = "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
 
 
 def run_all_in_lab(page, base: str, token: str, notebook: str, timeout_ms: int = 120_000) -> None:
@@ -162,12 +259,10 @@ def run_all_in_lab(page, base: str, token: str, notebook: str, timeout_ms: int =
         "window.jupyterapp && window.jupyterapp.shell.currentWidget "
         "&& window.jupyterapp.shell.currentWidget.sessionContext "
         "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
-        "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+        f"&& {KERNEL}",
         timeout=timeout_ms,
     )
-    page.wait_for_function(
-        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=timeout_ms
-    )
+    page.wait_for_function(f"{KERNEL}.status === 'idle'", timeout=timeout_ms)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     n_code = page.evaluate("document.querySelectorAll('.jp-Notebook .jp-CodeCell').length")
     page.wait_for_function(
@@ -176,9 +271,48 @@ def run_all_in_lab(page, base: str, token: str, notebook: str, timeout_ms: int =
         arg=n_code,
         timeout=timeout_ms,
     )
-    page.wait_for_function(
-        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=timeout_ms
+    page.wait_for_function(f"{KERNEL}.status === 'idle'", timeout=timeout_ms)
+
+
+def open_lab(page, base: str, token: str, timeout_ms: int = 120_000) -> None:
+    """Load the JupyterLab front end once (a fresh workspace) and wait until it has started."""
+    page.goto(f"{base}/lab?token={token}&reset", wait_until="domcontentloaded", timeout=timeout_ms)
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.serviceManager", timeout=timeout_ms)
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+
+
+def run_notebook(page, notebook: str, timeout_ms: int = 120_000) -> None:
+    """In an open JupyterLab, open a notebook, run every cell and wait until its kernel is idle again."""
+    page.evaluate(
+        "async (path) => { const w = await window.jupyterapp.commands.execute('docmanager:open', {path});"
+        " window.jupyterapp.shell.activateById(w.id); await w.context.ready; await w.sessionContext.ready; }",
+        notebook,
     )
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
+    page.wait_for_function(f"{KERNEL} && {KERNEL}.status === 'idle'", timeout=timeout_ms)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    n_code = page.evaluate("document.querySelectorAll('.jp-Notebook .jp-CodeCell').length")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
+        ".filter(p => /\\[\\d+\\]/.test(p.textContent)).length === n",
+        arg=n_code,
+        timeout=timeout_ms,
+    )
+    page.wait_for_function(f"{KERNEL}.status === 'idle'", timeout=timeout_ms)
+
+
+def close_notebooks(page) -> None:
+    """Stop the kernels of every open notebook and close them unsaved (the next notebook has the CPU and
+    the page to itself)."""
+    page.evaluate(
+        "async () => { for (const w of [...window.jupyterapp.shell.widgets('main')]) {"
+        " if (w.sessionContext) await w.sessionContext.shutdown();"
+        " if (w.context) w.context.model.dirty = false; w.dispose(); } }"
+    )
+    page.wait_for_function("document.querySelectorAll('.jp-Notebook').length === 0")
+
+
+# --- widgets ---------------------------------------------------------------------------------------------
 
 
 def choose(select, prefix: str) -> None:
@@ -188,24 +322,6 @@ def choose(select, prefix: str) -> None:
     match = [label for label in labels if label.startswith(prefix)]
     assert match, f"no option starting with {prefix!r} in {labels[:5]}…"
     select.select_option(index=labels.index(match[0]))
-
-
-@contextmanager
-def voila(notebook: str, tmp_path: Path):
-    """Voilà serving one notebook as an app (code hidden) on a free loopback port."""
-    bindir = Path(sys.executable).parent
-    args = [
-        str(bindir / "voila"),
-        str(ROOT / "notebooks" / notebook),
-        "--no-browser",
-        "--Voila.ip=127.0.0.1",
-        "--show_tracebacks=True",
-        "--VoilaExecutor.timeout=120",
-        "--ServerApp.port_retries=0",
-        "--template=backpain",
-    ]
-    with server(args, "/", tmp_path / "voila.log", env={"JUPYTER_PATH": str(ROOT / "share" / "jupyter")}) as url:
-        yield url
 
 
 def click_finding(page, finding_id: str, state: str = "present") -> None:

@@ -1,117 +1,222 @@
-"""`make present` and `make html`, as an instructor and a student would use them, in real Chromium."""
+"""`make present` as an instructor and students use it: the quiz and the differential lab as Voilà apps
+in real Chromium, answered and ticked by clicks, in English and in 中文.
 
-import os
-import subprocess
-import time
-from pathlib import Path
+All tests share one `make present` server (session fixture `present`) and one Chromium. In 中文 mode
+the tests check the interface labels themselves, taken from backpain.vocab and backpain.ui.strings,
+and that the English versions of those labels are gone. `browser_page` asserts that no request
+left the machine.
+"""
 
 import pytest
-from browser import ROOT, chromium_page, external, free_port, require_chromium, screenshot, server
+from browser import browser_page, click_finding, external, ranking_labels, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+from backpain.ui.strings import LAB, QUIZ, REASONING_CHARTS
+from backpain.vocab import FINDING_GROUP, SPLIT_GROUP, URGENCY
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+EN, ZH = 0, 1  # halves of a (english, chinese) phrase pair
 
 
-@pytest.fixture(scope="module")
-def present(tmp_path_factory):
-    """The real `make present` command, on a free loopback port, stopped afterwards."""
-    require_chromium()
-    log = tmp_path_factory.mktemp("present") / "present.log"
-    port = free_port()
-    args = ["make", "--no-print-directory", "present", f"PRESENT_PORT={port}", "VOILA_FLAGS=--no-browser"]
-    with server(args, "/", log, port=port) as url:
-        yield url
+def texts(locator) -> list[str]:
+    return [t.replace("\xa0", " ").strip() for t in locator.all_inner_texts()]
+
+
+# --- the quiz --------------------------------------------------------------------------------------------
 
 
 def _answer(page, group: str, cause: str, urgency: str, correct: str) -> None:
     """Click the three choices as a student would, check, and wait for the cause's verdict."""
-    page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text=group).click()
+    page.locator(".widget-toggle-buttons").nth(1).locator("button", has_text=SPLIT_GROUP.label(group, "en")).click()
     select = page.locator(".widget-dropdown select").first
     labels = select.evaluate("s => [...s.options].map(o => o.textContent.replace(/\\u00a0/g, ' '))")
     select.select_option(index=labels.index(cause))
-    page.locator(".widget-toggle-buttons").nth(2).locator("button", has_text=urgency).click()
-    page.get_by_role("button", name="Check my answer").click()
+    page.locator(".widget-toggle-buttons").nth(2).locator("button", has_text=URGENCY.label(urgency, "en")).click()
+    page.get_by_role("button", name=QUIZ["submit"][EN]).click()
     page.wait_for_selector(f".bp-feedback-part[data-part='cause'][data-correct='{correct}']", timeout=30_000)
 
 
-def test_present_serves_the_quiz_and_a_student_can_answer(present):
-    with chromium_page(1300, 1200) as (page, requests):
+def test_quiz_a_student_answers_and_switches_to_chinese(browser, present):
+    with browser_page(browser, 1300, 1200) as (page, _requests):
         page.goto(f"{present}/voila/render/07_case_quiz.ipynb", wait_until="domcontentloaded", timeout=120_000)
         page.wait_for_selector(".bp-case", timeout=120_000)
         assert "import backpain" not in page.content()  # code hidden
-        _answer(page, "Mechanical (spine)", "Lumbar muscle strain (chronic overuse)", "Routine", "true")
+        _answer(page, "mechanical", "Lumbar muscle strain (chronic overuse)", "routine", "true")
         assert "1/1 causes" in page.inner_text(".bp-score")
         screenshot(page, "07_quiz_feedback")
-        page.get_by_role("button", name="Next case ▶").click()
+        page.get_by_role("button", name=QUIZ["next"][EN]).click()
         page.wait_for_function("document.querySelector('.bp-case').textContent.includes('2/')", timeout=30_000)
-        _answer(page, "Visceral (referred)", "Angina pectoris", "EMERGENCY", "false")
+        _answer(page, "visceral", "Angina pectoris", "emergency", "false")
         assert "1/2 causes" in page.inner_text(".bp-score")
         screenshot(page, "07_quiz_wrong_en")
+
         page.get_by_role("button", name="中文").click()
-        page.wait_for_function("document.querySelector('.bp-case').textContent.includes('病例')", timeout=30_000)
-        page.wait_for_selector(
-            ".bp-feedback-part[data-part='cause'][data-correct='false']", timeout=30_000
-        )  # answer kept
+        page.wait_for_function(
+            "t => document.querySelector('.bp-case').textContent.includes(t)", arg=f"{QUIZ['case'][ZH]} 2/"
+        )
+        page.wait_for_function(  # the widgets are relabelled one by one: wait for the last ones
+            "([f, s]) => document.querySelector('.bp-feedback').textContent.includes(f)"
+            " && document.querySelector('.bp-score').textContent.includes(s)",
+            arg=[QUIZ["engine"][ZH], QUIZ["score"][ZH]],
+        )
+        page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='false']")  # answer kept
+        case, feedback, score = (page.inner_text(s) for s in (".bp-case", ".bp-feedback", ".bp-score"))
+        for key, where in (("case", case), ("disclaimer", case), ("engine", feedback), ("score", score)):
+            assert QUIZ[key][ZH] in where, key
+            assert QUIZ[key][EN] not in where, key
+        assert QUIZ["wrong"][ZH] in page.inner_text(".bp-feedback-part[data-part='cause']")
+        assert QUIZ["wrong"][EN] not in feedback and QUIZ["right"][EN] not in feedback
+        origin, urgency = (page.locator(".widget-toggle-buttons").nth(i).locator("button") for i in (1, 2))
+        assert texts(origin) == list(SPLIT_GROUP.labels("zh").values())
+        assert texts(urgency) == list(URGENCY.labels("zh").values())
+        assert URGENCY.label("emergency", "zh") == "急症：立即处理"
+        buttons = texts(page.locator("button"))
+        for key in ("submit", "next", "previous"):
+            assert QUIZ[key][ZH] in buttons and QUIZ[key][EN] not in buttons, key
         screenshot(page, "07_quiz_zh")
-        assert external(requests) == []
 
 
-def test_present_serves_the_lab(present):
-    with chromium_page() as (page, requests):
+# --- the differential lab -------------------------------------------------------------------------------
+# Drawing the lab is the slow part (a kernel builds some 300 widgets and four charts), so the lab tests
+# share one page, opened once from `make present`. Each test starts from the state a student gets with
+# the lab's own controls, English and Reset, and first checks that this state is the freshly drawn one
+# (no flag, the pre-test ranking); each test checks that no request its clicks made left the machine.
+
+
+@pytest.fixture(scope="module")
+def lab_app(browser, present):
+    """(page, requests, pre-test ranking): the differential lab served by `make present`, drawn once."""
+    with browser_page(browser, 1400, 1300) as (page, requests):
         page.goto(f"{present}/voila/render/04_differential_lab.ipynb", wait_until="domcontentloaded", timeout=120_000)
-        page.wait_for_selector(".bp-ranking .js-plotly-plot", timeout=120_000)
-        assert external(requests) == []
+        page.wait_for_selector(".bp-ranking .js-plotly-plot .main-svg", timeout=120_000)
+        assert page.locator(".bp-no-flag").count() == 1
+        yield page, requests, ranking_labels(page)
 
 
-def test_make_html_exports_offline_pages_with_live_charts(tmp_path):
-    require_chromium()
-    env = {**os.environ}
-    result = subprocess.run(
-        ["make", "--no-print-directory", "html"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+@pytest.fixture
+def lab(lab_app):
+    """The shared lab page, back in English with no finding set (as Reset leaves it)."""
+    page, requests, pretest = lab_app
+    first = len(requests)
+    if page.inner_text(".bp-disclaimer").strip() != LAB["disclaimer"][EN]:
+        page.locator(".widget-toggle-buttons").first.locator("button", has_text="English").click()
+        page.wait_for_function(
+            "t => document.querySelector('.bp-disclaimer').textContent.includes(t)", arg=LAB["disclaimer"][EN]
+        )
+    page.locator("button", has_text=LAB["reset"][EN]).click()
+    page.wait_for_selector(".bp-no-flag")
+    _wait_top(page, "top === arg", pretest[0])
+    assert ranking_labels(page) == pretest
+    assert page.locator(".bp-flag").count() == 0
+    yield page
+    assert external(requests[first:]) == []
+
+
+def _wait_top(page, predicate_js: str, arg=None):
+    page.wait_for_function(
+        "(arg) => { const gd = document.querySelector('.bp-ranking .js-plotly-plot');"
+        " if (!gd || !gd.data) return false; const top = gd.data[0].y[gd.data[0].y.length - 1];"
+        f" return {predicate_js}; }}",
+        arg=arg,
+        timeout=30_000,
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    out = ROOT / "build" / "html"
-    pages = sorted(out.glob("*.html"))
-    assert [p.stem for p in pages] == [p.stem for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
-    for name, min_plots in (("02_cause_taxonomy", 1), ("05_comparing_sources", 7)):
-        with chromium_page() as (page, requests):
-            page.goto((out / f"{name}.html").as_uri())
-            page.wait_for_function(
-                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {min_plots}", timeout=60_000
-            )
-            assert "Static copy for reading" in page.inner_text("body")
-            assert [u for u in requests if not u.startswith("file:")] == []  # nothing leaves the machine
-            screenshot(page, f"html_{name}")
 
 
-def test_make_lab_opens_the_start_notebook(tmp_path):
-    """The README's first command: JupyterLab on 127.0.0.1, asking the browser to open 00_start_here.
+def _choose_preset(page, prefix: str) -> None:
+    select = page.locator(".widget-dropdown select").first
+    labels = select.evaluate("s => [...s.options].map(o => o.textContent)")
+    select.select_option(index=next(i for i, t in enumerate(labels) if t.startswith(prefix)))
 
-    $BROWSER is replaced by a script that records what JupyterLab asks to open; Chromium then opens it.
-    """
-    require_chromium()
-    opened = tmp_path / "opened.txt"
-    fake_browser = tmp_path / "browser.sh"
-    fake_browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
-    fake_browser.chmod(0o755)
-    port, token = free_port(), "bp-test-token"
-    args = [
-        "make",
-        "--no-print-directory",
-        "lab",
-        f"PORT={port}",
-        f"LAB_FLAGS=--IdentityProvider.token={token} --LabApp.workspaces_dir={tmp_path}",
-    ]
-    env = {"BROWSER": f"{fake_browser} %s"}
-    with server(args, f"/api/status?token={token}", tmp_path / "lab.log", env=env, port=port):
-        for _ in range(100):
-            if opened.exists():
-                break
-            time.sleep(0.3)
-        target = opened.read_text().split()[0]
-        with chromium_page() as (page, requests):
-            page.goto(target if "://" in target else Path(target).as_uri(), wait_until="domcontentloaded")
-            page.wait_for_selector(".jp-Notebook .jp-MarkdownCell", timeout=120_000)
-            assert "/lab/tree/notebooks/00_start_here.ipynb" in page.url
-            assert "Start here" in page.inner_text(".jp-Notebook")
-            screenshot(page, "00_make_lab")
-            assert external(requests) == []
+
+def _to_chinese(page) -> None:
+    page.locator(".widget-toggle-buttons").first.locator("button", has_text="中文").click()
+    page.wait_for_function(
+        "t => document.querySelector('.bp-disclaimer').textContent.includes(t)", arg=LAB["disclaimer"][ZH]
+    )
+    page.wait_for_function(
+        "([f, r]) => document.querySelector('.bp-flags').textContent.includes(f)"
+        " && document.querySelector('.bp-ranking .gtitle').textContent.includes(r)",
+        arg=[LAB["flags"][ZH], REASONING_CHARTS["ranking"][ZH]],
+        timeout=30_000,
+    )
+
+
+def _assert_lab_labels(page, lang: str) -> None:
+    """The lab's own labels are the `lang` ones and the other language's versions are absent."""
+    this, other = (EN, ZH) if lang == "en" else (ZH, EN)
+    disclaimer = page.inner_text(".bp-disclaimer")
+    assert LAB["disclaimer"][this] in disclaimer and LAB["disclaimer"][other] not in disclaimer
+    flags = page.inner_text(".bp-flags")
+    assert LAB["flags"][this] in flags and LAB["flags"][other] not in flags
+    groups = texts(page.locator(".jupyter-widget-Collapse-header"))
+    assert groups, "no finding groups drawn"
+    assert set(groups) <= set(FINDING_GROUP.labels(lang).values())
+    assert not set(groups) & set(FINDING_GROUP.labels("zh" if lang == "en" else "en").values())
+    assert FINDING_GROUP.label("location", lang) in groups  # 疼痛部位 in 中文
+    buttons = texts(page.locator("button"))
+    assert LAB["reset"][this] in buttons and LAB["reset"][other] not in buttons
+    title = page.text_content(".bp-ranking .gtitle")
+    assert REASONING_CHARTS["ranking"][this] in title and REASONING_CHARTS["ranking"][other] not in title
+    assert page.locator(".widget-dropdown label").first.inner_text().strip() == LAB["preset"][this]
+
+
+def test_present_serves_the_lab_with_code_hidden(lab):
+    assert "DifferentialLab(" not in lab.content()  # Voilà hides the code
+    assert lab.inner_text(".bp-no-flag").strip() == LAB["no_flags"][EN]
+    _assert_lab_labels(lab, "en")
+
+
+def test_clicking_findings_moves_the_ranking_and_raises_flags(lab):
+    page = lab
+    pretest_top = ranking_labels(page)[0]
+    for finding in ("loc_interscapular", "char_pressure", "agg_exertion", "assoc_sweating"):
+        click_finding(page, finding)
+    _wait_top(page, "/Angina|Myocardial/.test(top)")
+    assert ranking_labels(page)[0] != pretest_top
+    flag = page.locator(".bp-flag[data-flag='acute_coronary'][data-urgency='emergency']")
+    flag.wait_for(timeout=30_000)
+    assert URGENCY.label("emergency", "en") in flag.inner_text()
+    screenshot(page, "04_lab_cardiac_en")
+    click_finding(page, "assoc_saddle_anaesthesia")
+    page.wait_for_selector(".bp-flag[data-flag='cauda_equina']", timeout=30_000)
+    assert page.locator(".bp-flag").first.get_attribute("data-urgency") == "emergency"
+
+
+def test_presets_reset_and_chinese(lab, kb):
+    page = lab
+    renal_zh = kb.engine.causes.loc["renal_colic", "name_zh"]
+    _choose_preset(page, "40-year-old")
+    _wait_top(page, "/Renal colic/.test(top)")
+    _to_chinese(page)
+    _wait_top(page, "top.includes(arg)", renal_zh)
+    _assert_lab_labels(page, "zh")
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"')")
+    screenshot(page, "04_lab_renal_zh")
+    page.locator("button", has_text=LAB["reset"][ZH]).click()
+    no_flag = page.locator(".bp-no-flag")
+    no_flag.wait_for(timeout=30_000)
+    assert no_flag.inner_text().strip() == LAB["no_flags"][ZH]
+
+
+@pytest.mark.parametrize(
+    "preset, flag, lang",
+    [
+        ("45-year-old", "cauda_equina", "en"),
+        ("34岁", "spinal_infection", "zh"),
+    ],
+)
+def test_red_flag_presets_put_the_flag_first(lab, preset, flag, lang):
+    page = lab
+    if lang == "zh":
+        _to_chinese(page)
+    _choose_preset(page, preset)
+    page.wait_for_selector(f".bp-flag[data-flag='{flag}']", timeout=30_000)
+    first = page.locator(".bp-flag").first
+    urgency = first.get_attribute("data-urgency")
+    assert urgency in {"emergency", "same_day"}
+    other = "en" if lang == "zh" else "zh"
+    assert URGENCY.label(urgency, lang) in first.inner_text()
+    assert URGENCY.label(urgency, other) not in page.inner_text(".bp-flags")
+    assert page.locator(".bp-ask[data-red-flag]").count() >= 1
+    _assert_lab_labels(page, lang)
+    screenshot(page, f"04_lab_{flag}_{lang}")
