@@ -251,29 +251,6 @@ def screenshot(target, name: str) -> Path:
 KERNEL = "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
 
 
-def run_all_in_lab(page, base: str, token: str, notebook: str, timeout_ms: int = 120_000) -> None:
-    """Open a notebook in JupyterLab, run every cell, and wait until the kernel is idle again."""
-    page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset", wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
-    page.wait_for_function(
-        "window.jupyterapp && window.jupyterapp.shell.currentWidget "
-        "&& window.jupyterapp.shell.currentWidget.sessionContext "
-        "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
-        f"&& {KERNEL}",
-        timeout=timeout_ms,
-    )
-    page.wait_for_function(f"{KERNEL}.status === 'idle'", timeout=timeout_ms)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    n_code = page.evaluate("document.querySelectorAll('.jp-Notebook .jp-CodeCell').length")
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
-        ".filter(p => /\\[\\d+\\]/.test(p.textContent)).length === n",
-        arg=n_code,
-        timeout=timeout_ms,
-    )
-    page.wait_for_function(f"{KERNEL}.status === 'idle'", timeout=timeout_ms)
-
-
 def open_lab(page, base: str, token: str, timeout_ms: int = 120_000) -> None:
     """Load the JupyterLab front end once (a fresh workspace) and wait until it has started."""
     page.goto(f"{base}/lab?token={token}&reset", wait_until="domcontentloaded", timeout=timeout_ms)
