@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from ..i18n import language, lookup
 from ..vocab import ANSWER, ORIGIN, SPLIT_GROUP, WEIGHT_BASIS
 from .strings import REASONING_CHARTS
-from .theme import FONT, layout
+from .theme import FONT, layout, origin_strip
 
 _t = partial(lookup, REASONING_CHARTS)
 
@@ -204,20 +204,7 @@ def findings_heatmap(engine, finding_ids: list[str] | None = None, lang: str | N
             colorbar=dict(title="LR+", tickvals=[-1, -0.5, 0, 0.5, 1], ticktext=["0.1", "0.3", "1", "3", "10"]),
         )
     )
-    # a coloured strip on the left shows each row's origin
-    fig.add_trace(
-        go.Heatmap(
-            z=[[order.index(o)] for o in causes.origin],
-            x=["·"],
-            y=y,
-            xaxis="x2",
-            colorscale=[[i / (len(order) - 1), c] for i, c in enumerate(ORIGIN.colours.values())],
-            zmin=0,
-            zmax=len(order) - 1,
-            showscale=False,
-            hoverinfo="skip",
-        )
-    )
+    fig.add_trace(origin_strip(causes.origin, y, lang))  # each row's origin, on the left
     fig.update_layout(
         height=300 + 17 * len(y),
         yaxis=dict(autorange="reversed", anchor="free", position=0),

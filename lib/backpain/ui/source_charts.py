@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from ..i18n import language, lookup
 from ..vocab import GUIDELINE_STANCE, ORIGIN, SEGMENT_KIND
 from .strings import SOURCE_CHARTS, word
-from .theme import FONT, layout
+from .theme import FONT, layout, origin_strip
 
 _t = partial(lookup, SOURCE_CHARTS)
 
@@ -49,20 +49,7 @@ def coverage_heatmap(
             ygap=1,
         )
     )
-    fig.add_trace(
-        go.Heatmap(
-            z=[[order.index(o)] for o in tax.origin],
-            x=["·"],
-            y=y,
-            xaxis="x2",
-            showscale=False,
-            colorscale=[[i / (len(order) - 1), c] for i, c in enumerate(ORIGIN.colours.values())],
-            zmin=0,
-            zmax=len(order) - 1,
-            hovertext=[[ORIGIN.label(o, lang)] for o in tax.origin],
-            hoverinfo="text",
-        )
-    )
+    fig.add_trace(origin_strip(tax.origin, y, lang))
     fig.update_layout(
         height=140 + 15 * len(y),
         yaxis=dict(autorange="reversed", anchor="free", position=0, tickfont=dict(size=10)),

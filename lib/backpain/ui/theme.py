@@ -7,6 +7,8 @@ import re
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from ..vocab import ORIGIN
+
 FONT = "system-ui, 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif"
 
 # A small template: the built-in ones carry hundreds of settings and cost ~8 ms per figure to apply,
@@ -71,3 +73,20 @@ def show(out: w.Output, fig) -> None:
         with out:
             out.clear_output(wait=True)
             display(fig)
+
+
+def origin_strip(origins, y, lang: str) -> go.Heatmap:
+    """A one-column heatmap beside a chart's rows, coloured by each row's origin (on axis x2)."""
+    order = list(ORIGIN)
+    return go.Heatmap(
+        z=[[order.index(o)] for o in origins],
+        x=["·"],
+        y=y,
+        xaxis="x2",
+        showscale=False,
+        colorscale=[[i / (len(order) - 1), c] for i, c in enumerate(ORIGIN.colours.values())],
+        zmin=0,
+        zmax=len(order) - 1,
+        hovertext=[[ORIGIN.label(o, lang)] for o in origins],
+        hoverinfo="text",
+    )
