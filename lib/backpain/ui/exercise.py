@@ -16,6 +16,7 @@ from .strings import COMMON, RUBRIC
 _t = partial(lookup, RUBRIC)
 
 NA = "n/a"
+STYLE = "<style>.bp-rubric-table th, .bp-rubric-table td {padding: 2px 12px}</style>"  # columns apart
 
 
 class RubricExercise:
@@ -29,7 +30,9 @@ class RubricExercise:
             description=_t("rubric", self.lang),
         )
         self.form = w.VBox()
-        self.compare_button = w.Button(description=_t("compare", self.lang), button_style="info")
+        self.compare_button = w.Button(
+            description=_t("compare", self.lang), button_style="info", layout=w.Layout(width="auto")
+        )
         self.result = w.HTML()
         self.result.add_class("bp-rubric-result")
         self.instrument.observe(self._build_form, names="value")
@@ -76,7 +79,7 @@ class RubricExercise:
         )
         head = _t("agreement", self.lang).format(**summary) if summary["items"] else _t("rate_first", self.lang)
         columns = "".join(f"<th>{_t(c, self.lang)}</th>" for c in ("item", "you", "workbook", "why"))
-        self.result.value = f"<p>{head}</p><table><tr>{columns}</tr>{rows}</table>"
+        self.result.value = f'{STYLE}<p>{head}</p><table class="bp-rubric-table"><tr>{columns}</tr>{rows}</table>'
         return table
 
     def view(self) -> w.Widget:
