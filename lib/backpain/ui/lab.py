@@ -11,6 +11,7 @@ import html
 from functools import partial
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, lookup
 from ..i18n import language as current_language
@@ -43,13 +44,18 @@ class DifferentialLab:
         self.controls: dict[str, w.ToggleButtons] = {}
         self.labels: dict[str, w.HTML] = {}
         rows_by_group: dict[str, list] = {}
+        # One layout and one style model shared by every row: a browser draws a few hundred widget models
+        # fewer (each finding would otherwise bring five of its own).
+        toggle_style, toggle_layout = w.ToggleButtonsStyle(button_width="2.6em"), w.Layout()
+        label_style, label_layout = HTMLStyle(), w.Layout(width="21em")  # HTML wraps long labels
+        row_layout = w.Layout()
         for f in self.engine.findings.itertuples():
             toggle = w.ToggleButtons(
-                options=list(zip(ANSWER_SYMBOLS, ANSWER)), value="unknown", style={"button_width": "2.6em"}
+                options=list(zip(ANSWER_SYMBOLS, ANSWER)), value="unknown", style=toggle_style, layout=toggle_layout
             )
             toggle.observe(self._update, names="value")
-            label = w.HTML(layout=w.Layout(width="21em"))  # wraps long labels, unlike Label
-            row = w.HBox([toggle, label])
+            label = w.HTML(layout=label_layout, style=label_style)
+            row = w.HBox([toggle, label], layout=row_layout)
             row.add_class(f"bp-finding-{f.Index}")
             self.controls[f.Index], self.labels[f.Index] = toggle, label
             rows_by_group.setdefault(f.group, []).append(row)
