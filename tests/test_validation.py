@@ -137,7 +137,7 @@ def test_every_column_of_every_table_broken_is_refused_in_plain_words(data_copy,
     frame, problems = read_csv(data_copy / file, file)
     assert frame is not None and not problems
     base = pd.concat([frame] * 4, ignore_index=True).head(8).copy()
-    for column, spec in SCHEMAS[TABLES[name].schema].columns.items():
+    for column, spec in SCHEMAS[name].columns.items():
         mine = []
         for values in (NUMBERS_OUT_OF_RANGE, NOT_WHAT_THE_COLUMN_HOLDS):
             broken = base.copy()
@@ -215,7 +215,7 @@ def test_every_id_column_is_a_key_or_a_declared_foreign_key():
     declared = {(fk.table, fk.column) for fk in FOREIGN_KEYS}
     by_rule = {("ratings", "item_id"), ("rubric_items", "item_id")}  # (instrument, item_id) pairs: integrity.ratings
     for name, table in TABLES.items():
-        for column in SCHEMAS[table.schema].columns:
+        for column in SCHEMAS[table.name].columns:
             names_ids = column.endswith("_id") or column in (
                 "cause_ids",
                 "trigger_findings",

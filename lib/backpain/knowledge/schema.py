@@ -32,7 +32,6 @@ from ..vocab import (
 )
 from .anatomy import level_range
 from .errors import Problem, csv_row
-from .tables import TABLES
 
 # Every check carries its message in the words of the person editing the spreadsheet: it starts with
 # "must " and is shown after the value, as in "'Lumbar-Strain' must be a snake_case id such as
@@ -465,7 +464,7 @@ def _schema_problems(file: str, error: pa.errors.SchemaErrors, frame: pd.DataFra
 
 def validate_table(name: str, frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     try:
-        table = SCHEMAS[TABLES[name].schema].validate(frame, lazy=True)
+        table = SCHEMAS[name].validate(frame, lazy=True)
         for column in BOOLEAN_COLUMNS.get(name, []):
             table[column] = table[column] == "true"
         return table, []

@@ -1,7 +1,7 @@
 """The table registry: every file of data/ the workbook reads, and every link between them.
 
-TABLES says, for each table, its file, the schema that checks its columns (schema.SCHEMAS) and its key:
-the column other tables use to name one of its rows. FOREIGN_KEYS says which column refers to what: one
+TABLES says, for each table, its file and its key: the column other tables use to name one of its rows
+(the schema that checks its columns is schema.SCHEMAS under the same name). FOREIGN_KEYS says which column refers to what: one
 row each, read as "segments.source_id names a source". integrity.py checks every one of them the same
 way, so a new link between tables is a new row here, not new code.
 """
@@ -15,32 +15,31 @@ from dataclasses import dataclass
 class Table:
     name: str  # what the code calls it
     file: str  # under data/
-    schema: str  # its entry in schema.SCHEMAS
     key: str | None  # the column naming one row, for foreign keys (None: nothing refers to its rows by one id)
 
 
 TABLES = {
     t.name: t
     for t in [
-        Table("sources", "sources/sources.csv", "sources", "source_id"),
-        Table("segments", "segments.csv", "segments", None),
-        Table("taxonomy", "taxonomy.csv", "taxonomy", "cause_id"),
-        Table("lexicon", "lexicon.csv", "lexicon", None),
-        Table("mentions", "mentions.csv", "mentions", None),
-        Table("references", "references.csv", "references", "reference_id"),
-        Table("findings", "findings.csv", "findings", "finding_id"),
-        Table("cause_findings", "cause_findings.csv", "cause_findings", None),
-        Table("base_rates", "base_rates.csv", "base_rates", "cause_id"),
-        Table("red_flags", "red_flags.csv", "red_flags", "flag_id"),
-        Table("body_regions", "body_regions.csv", "body_regions", "region_id"),
-        Table("organ_segments", "organ_segments.csv", "organ_segments", "organ_id"),
-        Table("lab_presets", "lab_presets.csv", "lab_presets", "preset_id"),
-        Table("treatments", "treatments.csv", "treatments", "treatment_id"),
-        Table("treatment_mentions", "treatment_mentions.csv", "treatment_mentions", None),
-        Table("rubric_items", "quality/rubric_items.csv", "rubric_items", None),  # keyed by instrument + item_id
-        Table("ratings", "quality/ratings.csv", "ratings", None),
-        Table("benchmarks", "quality/published_benchmarks.csv", "benchmarks", None),
-        Table("conclusions", "quality/conclusions.csv", "conclusions", "source_id"),
+        Table("sources", "sources/sources.csv", "source_id"),
+        Table("segments", "segments.csv", None),
+        Table("taxonomy", "taxonomy.csv", "cause_id"),
+        Table("lexicon", "lexicon.csv", None),
+        Table("mentions", "mentions.csv", None),
+        Table("references", "references.csv", "reference_id"),
+        Table("findings", "findings.csv", "finding_id"),
+        Table("cause_findings", "cause_findings.csv", None),
+        Table("base_rates", "base_rates.csv", "cause_id"),
+        Table("red_flags", "red_flags.csv", "flag_id"),
+        Table("body_regions", "body_regions.csv", "region_id"),
+        Table("organ_segments", "organ_segments.csv", "organ_id"),
+        Table("lab_presets", "lab_presets.csv", "preset_id"),
+        Table("treatments", "treatments.csv", "treatment_id"),
+        Table("treatment_mentions", "treatment_mentions.csv", None),
+        Table("rubric_items", "quality/rubric_items.csv", None),  # keyed by instrument + item_id
+        Table("ratings", "quality/ratings.csv", None),
+        Table("benchmarks", "quality/published_benchmarks.csv", None),
+        Table("conclusions", "quality/conclusions.csv", "source_id"),
     ]
 }
 
