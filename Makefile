@@ -10,7 +10,7 @@ PRESENT_PORT ?= 8866
 VOILA_FLAGS ?=
 LAB_FLAGS ?=
 
-.PHONY: lab test setup validate curate bench present html instructor clean
+.PHONY: lab test setup validate curate bench bench-hub present html instructor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,12 @@ instructor: $(STAMP)
 	$(BIN)/python -m backpain instructor --out build/instructor
 
 bench: $(STAMP)
-	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
+	for f in benchmarks/bench_*.py; do [ $$f = benchmarks/bench_hub.py ] || $(BIN)/python $$f || exit 1; done
+
+# A simulated class on a local JupyterHub (loopback only); see deploy/README.md. Minutes, not seconds.
+bench-hub: $(STAMP)
+	$(BIN)/python -m pip install --quiet jupyterhub==6.1.1
+	$(BIN)/python benchmarks/bench_hub.py 5 10
 
 clean:
 	rm -rf $(VENV) .pytest_cache
