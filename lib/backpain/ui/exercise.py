@@ -31,7 +31,7 @@ class RubricExercise:
         )
         self.form = w.VBox()
         self.compare_button = w.Button(
-            description=_t("compare", self.lang), button_style="info", layout=w.Layout(width="auto")
+            description=_t("compare", self.lang), button_style="info", layout=w.Layout(width="max-content")
         )
         self.result = w.HTML()
         self.result.add_class("bp-rubric-result")
