@@ -14,6 +14,7 @@ import pytest
 import backpain
 from backpain.__main__ import main as cli
 from backpain.knowledge.base import DEFAULT_DATA_DIR
+from backpain.knowledge.cache import cached
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("validate", "curate", "ingest", "export", "instructor")
@@ -70,6 +71,50 @@ def test_load_notices_an_edited_table_without_a_restart(data_copy):
     assert second is not first
     assert second.cause("lumbar_muscle_strain").name_en.startswith("Lumbar muscle sprain")
     assert backpain.load(data_copy, reload=True) is not second, "reload=True always rebuilds"
+
+
+LOAD_IN_A_NEW_KERNEL = (
+    "import sys, backpain; kb = backpain.load(sys.argv[1]); print(len(kb.findings), 'pandera' in sys.modules)"
+)
+
+
+def load_in_a_new_process(data: Path, cache: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BACKPAIN_CACHE": str(cache)}
+    return subprocess.run(
+        [sys.executable, "-c", LOAD_IN_A_NEW_KERNEL, str(data)], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_new_kernel_reads_data_it_validated_before_from_the_disk_cache(data_copy, tmp_path):
+    cache = tmp_path / "cache"
+    first, second = load_in_a_new_process(data_copy, cache), load_in_a_new_process(data_copy, cache)
+    count = first.stdout.split()[0]
+    assert first.stdout.split() == [count, "True"], "the first kernel validates (pandera loaded)"
+    assert second.stdout.split() == [count, "False"], "the second reads the validated tables, no pandera"
+    assert len(list(cache.glob("*.pickle"))) == 1
+    taxonomy = data_copy / "taxonomy.csv"  # an edit is validated afresh, even though valid data was cached
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("lumbar_muscle_strain", "Bad-Id", 1))
+    broken = load_in_a_new_process(data_copy, cache)
+    assert broken.returncode != 0 and "taxonomy.csv" in broken.stderr and "snake_case" in broken.stderr
+    assert len(list(cache.glob("*.pickle"))) == 1, "invalid data is never stored"
+
+
+def test_the_disk_cache_rebuilds_on_a_changed_or_damaged_entry_and_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("BACKPAIN_CACHE", str(tmp_path / "cache"))
+    table, calls = tmp_path / "table.csv", []
+    table.write_text("a\n1\n")
+
+    def make():
+        calls.append(1)
+        return {"built": len(calls)}
+
+    assert cached([table], make) == cached([table], make) == {"built": 1}
+    next((tmp_path / "cache").glob("*.pickle")).write_bytes(b"half a file")
+    assert cached([table], make) == {"built": 2}, "a damaged entry is rebuilt"
+    table.write_text("a\n2\n")
+    assert cached([table], make) == {"built": 3}, "changed bytes, new key"
+    monkeypatch.setenv("BACKPAIN_CACHE", "off")
+    assert [cached([table], make), cached([table], make)] == [{"built": 4}, {"built": 5}], "off: built every time"
 
 
 def test_an_installed_copy_finds_its_own_data(tmp_path):

@@ -17,9 +17,9 @@ import pandas as pd
 
 from ..reasoning.engine import Engine
 from . import integrity
+from .cache import cached
 from .errors import DataError, Problem
 from .reading import read_csv
-from .schema import validate_table
 from .tables import FILES
 from .taxonomy import with_paths
 
@@ -122,6 +122,8 @@ def read_sources(path: Path, sources: pd.DataFrame) -> tuple[dict, dict]:
 
 def build(path: Path) -> KnowledgeBase:
     """Read and validate everything under `path`; raise DataError listing every problem."""
+    from .schema import validate_table  # pandera: imported only when something is validated
+
     path = Path(path)
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
@@ -146,11 +148,15 @@ def build(path: Path) -> KnowledgeBase:
     return KnowledgeBase(path, tables, texts)
 
 
+def files_read(path: Path) -> list[Path]:
+    """Every file build() reads: the tables and the corpus."""
+    return [path / f for f in FILES.values()] + sorted((path / "sources").glob("*"))
+
+
 def fingerprint(path: Path) -> tuple:
     """What load() compares to notice an edit: size and modification time of every file build() reads."""
-    files = [path / f for f in FILES.values()] + sorted((path / "sources").glob("*"))
     stats = []
-    for file in files:
+    for file in files_read(path):
         try:
             stat = file.stat()
             stats.append((str(file), stat.st_size, stat.st_mtime_ns))
@@ -165,10 +171,17 @@ _loaded: dict[Path, tuple[tuple, KnowledgeBase]] = {}
 def load(path: str | Path | None = None, reload: bool = False) -> KnowledgeBase:
     """The validated knowledge base. Loading again costs a directory listing: the tables are rebuilt
     only when a file under `path` changed since (or when `reload=True`), so an edited CSV is seen
-    without restarting the kernel."""
+    without restarting the kernel. A new kernel reads data it has validated before from the disk
+    cache (knowledge/cache.py) instead of validating it again."""
     path = Path(path).resolve() if path else data_dir()
     stamp = fingerprint(path)
-    cached = _loaded.get(path)
-    if reload or cached is None or cached[0] != stamp:
-        _loaded[path] = (stamp, build(path))
+    known = _loaded.get(path)
+    if reload or known is None or known[0] != stamp:
+        tables, texts = cached(files_read(path), lambda: contents(build(path)))
+        _loaded[path] = (stamp, KnowledgeBase(path, tables, texts))
     return _loaded[path][1]
+
+
+def contents(kb: KnowledgeBase) -> tuple[dict, dict]:
+    """What the disk cache stores: the validated tables and the texts, not the folder they came from."""
+    return kb._tables, kb._texts
