@@ -23,6 +23,7 @@ from backpain.sources import advice, compare, quality, readability
 from backpain.ui import bodymap, reasoning_charts, source_charts, strings
 from backpain.ui.browsers import CauseQuotes, RegionExplorer, SourceBrowser
 from backpain.ui.exercise import RubricExercise
+from backpain.ui.finding_form import FindingForm
 from backpain.ui.lab import DifferentialLab
 from backpain.ui.page_html import render_advice
 from backpain.ui.quiz import CaseQuiz, overview
@@ -90,6 +91,8 @@ def widget_text(widget: w.Widget) -> list[str]:
         found += list(getattr(node, "titles", None) or ())
         if isinstance(node, w.HTML):
             found.append(html_text(node.value))
+        if isinstance(node, FindingForm):  # the lab's form draws its own labels in the browser
+            found += node.interface_labels() + node.data_labels()
         todo += list(getattr(node, "children", ()) or ())
     return [t for t in found if t]
 
@@ -112,6 +115,8 @@ def interface_items(thing) -> list[str]:
         node = todo.pop()
         found += [getattr(node, "description", "") or "", getattr(node, "tooltip", "") or ""]
         found += list(getattr(node, "tooltips", None) or ()) + list(getattr(node, "titles", None) or ())
+        if isinstance(node, FindingForm):
+            found += node.interface_labels()
         todo += list(getattr(node, "children", ()) or ())
     return [t for t in found if t]
 

@@ -1,4 +1,4 @@
-"""The differential lab and the body map, driven from pytest by setting widget values."""
+"""The differential lab and the body map, driven from pytest by setting widget state."""
 
 import html
 import re
@@ -28,7 +28,7 @@ def test_starts_with_pretest_probabilities_disclaimer_and_no_flag(lab):
 
 
 def test_ticking_findings_changes_ranking_and_raises_flags(lab):
-    lab.controls["assoc_saddle_anaesthesia"].value = "present"
+    lab.set_answer("assoc_saddle_anaesthesia", "present")
     assert 'data-flag="cauda_equina"' in lab.flags.value and 'data-urgency="emergency"' in lab.flags.value
     lab.set_findings(["loc_interscapular", "agg_exertion", "char_pressure", "assoc_sweating"])
     assert lab.result.top(1).index[0] in {"angina", "myocardial_infarction"}
@@ -40,7 +40,7 @@ def test_ticking_findings_changes_ranking_and_raises_flags(lab):
 def test_absent_findings_count(lab):
     lab.set_findings(["loc_thoracic"])
     before = lab.result.ranking.loc["pneumonia"].posterior
-    lab.controls["assoc_fever"].value = "absent"
+    lab.set_answer("assoc_fever", "absent")
     assert lab.result.absent == ("assoc_fever",)
     assert lab.result.ranking.loc["pneumonia"].posterior < before
 
@@ -56,7 +56,7 @@ def test_presets_reset_and_why_panel(lab, kb):
     assert len(ruler.x) == len(lab.result.contributions("lumbar_muscle_strain").query("lr != 1"))
     lab.reset()
     assert lab.result.present == () and lab.preset.value is None
-    assert all(c.value == "unknown" for c in lab.controls.values())
+    assert lab.form.answers == {} and lab.findings_set() == ([], [])
 
 
 def test_source_quotes_appear_in_the_why_panel(lab):
@@ -74,7 +74,7 @@ def test_source_quotes_appear_in_the_why_panel(lab):
 def test_language_switch_relabels_everything(lab):
     lab.preset.value = "cauda_equina"
     lab.language.value = "zh"
-    assert lab.labels["assoc_fever"].value.startswith("发热")
+    assert lab.form.label("assoc_fever").startswith("发热")
     assert "危险信号" in lab.flags.value and "急症" in lab.flags.value
     assert "教学模型" in lab.disclaimer.value
     assert re.search(r"[\u4e00-\u9fff]", lab.last_figures["ranking"].layout.title.text)
@@ -150,14 +150,14 @@ def test_why_follows_the_top_cause_until_the_student_picks_one(lab):
     lab.set_findings(["loc_lumbar", "agg_movement"])
     first = lab.result.top(1).index[0]
     assert lab.why_cause.value == first
-    lab.controls["char_colicky"].value = "present"
-    lab.controls["loc_flank_left"].value = "present"
-    lab.controls["assoc_haematuria"].value = "present"
+    lab.set_answer("char_colicky", "present")
+    lab.set_answer("loc_flank_left", "present")
+    lab.set_answer("assoc_haematuria", "present")
     assert lab.result.top(1).index[0] == "renal_colic" != first
     assert lab.why_cause.value == "renal_colic"  # followed the new top cause, ruler too
     assert kb_name(lab, "renal_colic") in lab.last_figures["ruler"].layout.title.text
     lab.why_cause.value = "lumbar_muscle_strain"  # the student's choice is kept on the next click
-    lab.controls["loc_radiates_groin"].value = "present"
+    lab.set_answer("loc_radiates_groin", "present")
     assert lab.why_cause.value == "lumbar_muscle_strain"
     lab.preset.value = "cauda_equina"  # a new patient follows the top cause again
     assert lab.why_cause.value == lab.result.top(1).index[0]
@@ -204,3 +204,119 @@ def test_probabilities_never_round_to_a_false_certainty(lab):
     lab.preset.value = "renal_colic"
     text = list(lab.last_figures["ranking"].data[0].text)
     assert "100.0%" not in text and "0.0%" not in text
+
+
+def test_the_form_is_one_widget_with_every_finding_grouped_and_labelled(lab, kb):
+    form = lab.form
+    findings = kb.engine.findings
+    assert [f["id"] for f in form.findings] == list(findings.index)
+    assert {f["group"] for f in form.findings} == {g["id"] for g in form.groups}
+    assert form.label("assoc_fever") == findings.loc["assoc_fever", "label_en"]
+    assert form.phrases["answers"] == {"unknown": "not asked", "present": "present", "absent": "absent"}
+    assert form.phrases["n_set"].format(n=3) == "3 set"
+    widgets = lab.view()
+    todo, models = [widgets], 0
+    while todo:
+        node = todo.pop()
+        models += 1
+        todo += list(getattr(node, "children", ()) or ())
+    assert models < 30  # a handful of models, not one per finding
+
+
+def test_a_click_in_the_browser_is_a_change_of_answers(lab):
+    lab.form.answers = {"assoc_saddle_anaesthesia": "present"}  # what the form's JavaScript sends
+    assert lab.result.present == ("assoc_saddle_anaesthesia",)
+    assert 'data-flag="cauda_equina"' in lab.flags.value
+    lab.form.answers = {}  # a chip clicked away
+    assert lab.result.present == () and "bp-no-flag" in lab.flags.value
+
+
+def test_set_answer_clears_with_unknown_and_refuses_what_the_engine_refuses(lab):
+    lab.set_answer("assoc_fever", "absent")
+    lab.set_answer("loc_thoracic", "present")
+    assert lab.findings_set() == (["loc_thoracic"], ["assoc_fever"])
+    lab.set_answer("assoc_fever", "unknown")
+    assert lab.form.answers == {"loc_thoracic": "present"}
+    lab.set_answer("assoc_fevr", "present")
+    assert "did you mean assoc_fever" in lab.message.value and lab.form.answers == {"loc_thoracic": "present"}
+    with pytest.raises(ValueError, match="answer must be one of"):
+        lab.set_answer("assoc_fever", "yes")
+
+
+def test_switching_language_keeps_the_answers_and_the_chosen_cause(lab):
+    lab.set_findings(["loc_lumbar", "agg_movement"], ["assoc_fever"])
+    lab.why_cause.value = "renal_colic"
+    answers = dict(lab.form.answers)
+    lab.language.value = "zh"
+    assert lab.form.answers == answers and lab.form.lang == "zh"
+    assert lab.why_cause.value == "renal_colic"
+    assert lab.form.groups[0]["label"] == "疼痛部位" and lab.form.phrases["answers"]["absent"] == "无"
+    assert all(re.search(r"[\u4e00-\u9fff]", p) for k, p in lab.form.phrases.items() if isinstance(p, str))
+    lab.language.value = "en"
+    assert lab.form.answers == answers
+
+
+def test_unchanged_charts_are_not_redrawn(lab, monkeypatch):
+    drawn = []
+    monkeypatch.setattr("backpain.ui.lab.show", lambda out, fig: drawn.append(out))
+    lab.why_cause.value = lab.why_cause.value  # nothing changed
+    lab.set_answer("hx_sedentary_work", "present")  # a contributing factor: listed, never ranked
+    assert lab.ranking_out not in drawn
+    lab.set_answer("assoc_saddle_anaesthesia", "present")
+    assert lab.ranking_out in drawn
+
+
+def test_the_form_script_never_writes_markup():
+    from backpain.ui.finding_form import STATIC
+
+    script = (STATIC / "finding_form.js").read_text(encoding="utf-8")
+    assert "textContent" in script
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", script)
+    assert "bp-finding-${finding.id}" in script  # the row class the browser tests look for
+
+
+def test_the_why_panel_in_chinese_has_no_english_label_and_drops_english_only_notes(kb, monkeypatch):
+    from backpain.ui.differential_html import render_why
+
+    d = kb.differential(["char_colicky", "loc_flank_left"], ["agg_movement"])
+    panel = render_why(d, "renal_colic", kb.references, "zh")
+    assert "似然比" in panel and "LR " not in panel and "(present)" not in panel and "(absent)" not in panel
+    assert "(有)" in panel and "(无)" in panel and "teaching estimate" not in panel
+    english_only = d.contributions("renal_colic", "zh").assign(note="an English-only note", population="adults")
+    monkeypatch.setattr(type(d), "contributions", lambda self, cause_id, lang="en": english_only)  # no zh column
+    panel = render_why(d, "renal_colic", kb.references, "zh")
+    assert "an English-only note" not in panel and "adults" not in panel
+    assert "an English-only note" in render_why(d, "renal_colic", kb.references, "en")
+
+
+def test_lab_snapshot_shows_a_preset_patient_with_red_flags_first(kb):
+    from backpain.ui.lab_snapshot import lab_snapshot
+
+    snap = lab_snapshot(kb, "cauda_equina", "en")
+    preset = kb.lab_presets.set_index("preset_id").loc["cauda_equina"]
+    assert preset.name_en in html.unescape(snap.header)
+    shown = re.findall(r'data-finding="([a-z0-9_]+)" data-state="(present|absent)"', snap.header)
+    assert [f for f, s in shown if s == "present"] == preset.present.split(";")
+    first_flag, ranking = snap.header.index('class="bp-flag"'), snap.header.index("bp-snapshot-findings")
+    assert 'data-flag="cauda_equina"' in snap.header and first_flag < snap.header.index('class="bp-ask"')
+    assert ranking < first_flag  # the patient, then the flags, then what to ask
+    top = snap.result.ranking.index[0]
+    assert snap.figures["ranking"].data[0].y[-1].endswith(kb.engine.causes.loc[top, "name_en"])
+    assert set(snap.figures) == {"ranking", "split", "ruler"} and 'class="bp-why"' in snap.why
+    zh = lab_snapshot(kb, "renal_colic", "zh")
+    assert "预设病例" in zh.header and "似然比" in zh.why and "LR " not in zh.why
+    with pytest.raises(KeyError, match="no preset patient 'nobody'"):
+        lab_snapshot(kb, "nobody", "en")
+
+
+def test_lab_snapshot_escapes_data_text(kb):
+    from types import SimpleNamespace
+
+    from backpain.ui.lab_snapshot import lab_snapshot
+
+    presets = kb.lab_presets.copy()
+    presets.loc[presets.preset_id == "renal_colic", "name_en"] = "<img src=x onerror=alert(1)>"
+    snap = lab_snapshot(
+        SimpleNamespace(lab_presets=presets, engine=kb.engine, references=kb.references), "renal_colic", "en"
+    )
+    assert "<img" not in snap.html() and "&lt;img" in snap.html()

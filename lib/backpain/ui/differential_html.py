@@ -7,6 +7,7 @@ attributes so the browser tests can find them.
 from __future__ import annotations
 
 import html
+import re
 from functools import partial
 
 import pandas as pd
@@ -49,6 +50,17 @@ def render_flags(diff, lang: str) -> str:
     return "".join(parts) + "</div>"
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _in_language(text, lang: str) -> str | None:
+    """A note or population as the engine gave it in `lang`, or None: in 中文 mode a text with no Chinese
+    is the English fallback of a row without a Chinese column, and nothing is shown rather than English."""
+    if not isinstance(text, str) or not text:
+        return None
+    return text if lang == "en" or _CJK.search(text) else None
+
+
 def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
     """For and against one cause: each set finding's frequency there and in ordinary back pain, the LR
     derived from them, its basis, and its citation (with the population measured) or the page's words."""
@@ -67,14 +79,16 @@ def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
             source = html.escape(cite[r.evidence][:110])
         else:
             source = ""
-        if isinstance(r.population, str):
-            source += f" <small>({_ui('population', lang)}: {html.escape(r.population)})</small>"
+        population, note = _in_language(r.population, lang), _in_language(r.note, lang)
+        if population:
+            source += f" <small>({_ui('population', lang)}: {html.escape(population)})</small>"
         basis = WEIGHT_BASIS.label(r.basis, lang)
         frequency = _ui("frequency", lang).format(f=r.frequency, b=r.background)
-        note = f"<br><small>{html.escape(r.note)}</small>" if isinstance(r.note, str) else ""
+        note = f"<br><small>{html.escape(note)}</small>" if note else ""
         rows.append(
             f"<tr><td style='white-space:nowrap'>{side}</td><td>{html.escape(labels[r.finding_id])} "
-            f"({ANSWER.label(r.state, lang)})</td><td>LR {r.lr:.2g} <i>({basis})</i><br><small>{frequency}</small></td>"
+            f"({ANSWER.label(r.state, lang)})</td><td>{_ui('lr', lang)} {r.lr:.2g} "
+            f"<i>({basis})</i><br><small>{frequency}</small></td>"
             f"<td style='text-align:left'>{source}{note}</td></tr>"
         )
     return f'<table class="bp-why">{"".join(rows)}</table>'

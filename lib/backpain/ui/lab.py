@@ -1,8 +1,10 @@
 """The differential lab: a history-taking form of tri-state findings driving the engine and its charts.
 
-A small controller: widgets hold the state, `_update` asks the engine and redraws, and the last
-result, figures and HTML panels are kept on the object so pytest can drive it by setting values.
-Red flags are rendered first, always; every panel says this is a teaching model.
+A small controller around a handful of widget models: the finding form is one custom widget
+(finding_form.py) whose `answers` the lab observes; `_update` asks the engine and redraws, and the
+last result, figures and HTML panels are kept on the object so pytest can drive it by setting state.
+Form left, results right; red flags are rendered first, always, and stay pinned on top of the results;
+every panel says this is a teaching model.
 """
 
 from __future__ import annotations
@@ -11,19 +13,22 @@ import html
 from functools import partial
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, lookup
 from ..i18n import language as current_language
 from ..reasoning.engine import FindingError
-from ..vocab import ANSWER, FINDING_GROUP
+from ..vocab import ANSWER
 from .differential_html import render_ask_next, render_flags, render_why
+from .finding_form import FindingForm
 from .reasoning_charts import evidence_ruler, percent, pretest_posttest, ranking_bar, split_bar
 from .strings import LAB
 from .theme import show
 
-ANSWER_SYMBOLS = ("—", "✔", "✘")  # one per ANSWER value, in its order
 _ui = partial(lookup, LAB)
+
+
+def _error(message: str) -> str:
+    return f'<span style="color:#b30000">{html.escape(message)}</span>'
 
 
 class DifferentialLab:
@@ -41,27 +46,7 @@ class DifferentialLab:
         self.language = w.ToggleButtons(options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang)
         self.preset = w.Dropdown(layout=w.Layout(width="34em"))
         self.reset_button = w.Button(icon="undo")
-        self.controls: dict[str, w.ToggleButtons] = {}
-        self.labels: dict[str, w.HTML] = {}
-        rows_by_group: dict[str, list] = {}
-        # One layout and one style model shared by every row: a browser draws a few hundred widget models
-        # fewer (each finding would otherwise bring five of its own).
-        toggle_style, toggle_layout = w.ToggleButtonsStyle(button_width="2.6em"), w.Layout()
-        label_style, label_layout = HTMLStyle(), w.Layout(width="21em")  # HTML wraps long labels
-        row_layout = w.Layout()
-        for f in self.engine.findings.itertuples():
-            toggle = w.ToggleButtons(
-                options=list(zip(ANSWER_SYMBOLS, ANSWER)), value="unknown", style=toggle_style, layout=toggle_layout
-            )
-            toggle.observe(self._update, names="value")
-            label = w.HTML(layout=label_layout, style=label_style)
-            row = w.HBox([toggle, label], layout=row_layout)
-            row.add_class(f"bp-finding-{f.Index}")
-            self.controls[f.Index], self.labels[f.Index] = toggle, label
-            rows_by_group.setdefault(f.group, []).append(row)
-        self.groups = list(rows_by_group)
-        self.form = w.Accordion(children=[w.VBox(rows_by_group[g]) for g in self.groups])
-        self.form.selected_index = 0
+        self.form = FindingForm(self.engine.findings, lang)
         self.disclaimer = w.HTML()
         self.flags = w.HTML()
         self.flags.add_class("bp-flag-panel")
@@ -72,11 +57,13 @@ class DifferentialLab:
         self.why_title = w.HTML()
         self.why = w.HTML()
         self.ask = w.HTML()
+        self.form.observe(self._update, names="answers")
         self.language.observe(self._relabel, names="value")
         self.preset.observe(self._apply_preset, names="value")
         self.reset_button.on_click(lambda _: self.reset())
         self.why_cause.observe(self._pick_why, names="value")
         self.last_figures: dict = {}
+        self._drawn: dict = {}  # the JSON of the figure each Output shows now, so an unchanged chart is not redrawn
         self._relabel()
 
     # --- state -------------------------------------------------------------------------------------
@@ -85,25 +72,42 @@ class DifferentialLab:
         return self.language.value
 
     def findings_set(self) -> tuple[list[str], list[str]]:
-        present = [f for f, c in self.controls.items() if c.value == "present"]
-        absent = [f for f, c in self.controls.items() if c.value == "absent"]
+        """(present, absent) finding ids, in the form's order."""
+        answers = self.form.answers
+        present = [f for f in self.engine.findings.index if answers.get(f) == "present"]
+        absent = [f for f in self.engine.findings.index if answers.get(f) == "absent"]
         return present, absent
 
     def set_findings(self, present=(), absent=()) -> None:
-        """Set many findings at once and redraw once (presets, tests). Ids the engine would refuse are
-        refused here too, with its message, and nothing changes."""
+        """Set many findings at once and redraw once (presets, tests); 'why' follows the top cause again.
+        Ids the engine would refuse are refused here too, with its message, and nothing changes."""
         try:
             present, absent = self.engine.check_ids(present, absent)
         except FindingError as error:
-            self.message.value = f'<span style="color:#b30000">{html.escape(str(error))}</span>'
+            self.message.value = _error(str(error))
             return
         self._quiet = True
         try:
-            for f, control in self.controls.items():
-                control.value = "present" if f in present else "absent" if f in absent else "unknown"
+            self.form.answers = {**{f: "present" for f in present}, **{f: "absent" for f in absent}}
         finally:
             self._quiet = False
         self._update(follow_top=True)
+
+    def set_answer(self, finding_id: str, answer: str) -> None:
+        """One finding set as a click on its — ✔ ✘ control would set it ('unknown' clears it)."""
+        if answer not in ANSWER:
+            raise ValueError(f"answer must be one of {ANSWER.values}, not {answer!r}")
+        answers = {f: a for f, a in self.form.answers.items() if f != finding_id}
+        if answer != "unknown":
+            answers[finding_id] = answer
+        present = [f for f, a in answers.items() if a == "present"]
+        absent = [f for f, a in answers.items() if a == "absent"]
+        try:
+            self.engine.check_ids(present, absent)
+        except FindingError as error:
+            self.message.value = _error(str(error))
+            return
+        self.form.answers = answers
 
     def reset(self) -> None:
         self.preset.value = None
@@ -123,12 +127,10 @@ class DifferentialLab:
 
     # --- drawing ---------------------------------------------------------------------------------------
     def _relabel(self, change=None) -> None:
+        """Every label in the chosen language; the answers, the patient and the chosen cause are kept."""
         lang = self.lang
-        for f, label in self.labels.items():
-            label.value = html.escape(self.engine.findings.loc[f, f"label_{lang}"])
-        self.form.titles = tuple(FINDING_GROUP.label(g, lang) for g in self.groups)
-        for control in self.controls.values():
-            control.tooltips = list(ANSWER.labels(lang).values())
+        self.form.relabel(lang)
+        self.language.tooltips = [LANGUAGE_NAMES[code] for code in LANGUAGES]
         self.preset.description = _ui("preset", lang)
         current = self.preset.value
         self._quiet = True
@@ -138,11 +140,20 @@ class DifferentialLab:
         self.preset.value = current
         self._quiet = False
         self.reset_button.description = _ui("reset", lang)
+        self.reset_button.tooltip = _ui("reset", lang)
         self.why_title.value = f"<b>{_ui('why', lang)}</b>"
         self.disclaimer.value = (
             f'<div class="bp-disclaimer" style="background:#fff4d6;padding:4px 8px">{_ui("disclaimer", lang)}</div>'
         )
         self._update()
+
+    def _draw(self, name: str, out: w.Output, fig) -> None:
+        """Keep the figure; redraw its Output only when it differs from the one shown."""
+        self.last_figures[name] = fig
+        drawn = fig.to_json()
+        if self._drawn.get(name) != drawn:
+            self._drawn[name] = drawn
+            show(out, fig)
 
     def _update(self, change=None, follow_top: bool = False) -> None:
         """Recompute and redraw. 'Why' follows the top cause unless the student picked one; a new patient
@@ -153,17 +164,14 @@ class DifferentialLab:
         try:
             self.result = self.engine.differential(present, absent)
         except FindingError as error:  # cannot happen from the form, but never crash a widget
-            self.message.value = f'<span style="color:#b30000">{html.escape(str(error))}</span>'
+            self.message.value = _error(str(error))
             return
         lang = self.lang
         self.message.value = html.escape(self.result.message or "")
         self.flags.value = render_flags(self.result, lang)
-        self.last_figures["ranking"] = ranking_bar(self.result, lang)
-        self.last_figures["split"] = split_bar(self.result, lang)
-        self.last_figures["prepost"] = pretest_posttest(self.result, lang)
-        show(self.ranking_out, self.last_figures["ranking"])
-        show(self.split_out, self.last_figures["split"])
-        show(self.prepost_out, self.last_figures["prepost"])
+        self._draw("ranking", self.ranking_out, ranking_bar(self.result, lang))
+        self._draw("split", self.split_out, split_bar(self.result, lang))
+        self._draw("prepost", self.prepost_out, pretest_posttest(self.result, lang))
         self.ask.value = render_ask_next(self.result, lang)
         ranked = self.result.ranking  # every cause can be asked about, most likely first
         if follow_top:
@@ -180,25 +188,28 @@ class DifferentialLab:
             return
         cause = self.why_cause.value
         self.why.value = render_why(self.result, cause, self.references, self.lang)
-        self.last_figures["ruler"] = evidence_ruler(self.result, cause, self.engine.findings, self.lang)
-        show(self.ruler_out, self.last_figures["ruler"])
+        self._draw("ruler", self.ruler_out, evidence_ruler(self.result, cause, self.engine.findings, self.lang))
 
     def view(self) -> w.Widget:
+        """Disclaimer and controls on top; the form left; the results right, red flags first and pinned."""
         header = w.HBox([self.language, self.preset, self.reset_button])
-        left = w.VBox([self.form], layout=w.Layout(width="42%"))
+        left = w.VBox([self.form])
+        left.add_class("bp-lab-form")
         right = w.VBox(
             [
                 self.flags,
                 self.message,
-                self.split_out,
                 self.ranking_out,
+                self.split_out,
+                self.ask,
                 self.why_title,
                 self.why_cause,
                 self.why,
                 self.ruler_out,
                 self.prepost_out,
-                self.ask,
-            ],
-            layout=w.Layout(width="58%"),
+            ]
         )
-        return w.VBox([self.disclaimer, header, w.HBox([left, right])])
+        right.add_class("bp-lab-results")
+        body = w.HBox([left, right])
+        body.add_class("bp-lab-body")
+        return w.VBox([self.disclaimer, header, body])

@@ -53,6 +53,14 @@ LAB = {
     "frequency": ("in this cause {f:.0%}, in ordinary back pain {b:.0%}", "此病因中 {f:.0%}，普通腰背痛中 {b:.0%}"),
     "population": ("measured in", "研究人群"),
     "red_flag_question": ("red-flag question", "危险信号问题"),
+    "form": ("History: set each finding present ✔, absent ✘ or unknown —", "病史：将每项发现设为有 ✔、无 ✘ 或未知 —"),
+    "summary": ("Answers so far", "已设定的发现"),
+    "none_set": ("None yet: every finding is unknown (—).", "尚未设定：所有发现均为未知（—）。"),
+    "n_set": ("{n} set", "已设 {n} 项"),
+    "clear": ("click to clear", "点击清除"),
+    "lr": ("LR", "似然比"),
+    "snapshot": ("The lab on a preset patient: {name}", "预设病例在实验室中的结果：{name}"),
+    "snapshot_findings": ("Findings set", "已设定的发现"),
 }
 
 QUIZ = {
