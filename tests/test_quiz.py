@@ -166,6 +166,35 @@ def test_switching_language_keeps_the_answer_and_its_feedback(kb, cases):
     assert quiz.cause.value is None and quiz.feedback.value == ""
 
 
+def test_switching_language_shows_the_latest_attempt_and_keeps_a_half_answer(kb, cases):
+    quiz = CaseQuiz(kb, cases, lang="en")
+    case = quiz.case
+    wrong = next(g for g in ("mechanical", "visceral", "non_mechanical_spinal") if g != case.group)
+    quiz.answer(wrong, case.cause_id, case.urgency)  # first attempt: the origin is wrong
+    quiz.answer(case.group, case.cause_id, case.urgency)  # second attempt: all right
+    quiz.language.value = "zh"
+    assert 'data-part="origin" data-correct="true"' in quiz.feedback.value  # the latest attempt, not the first
+    assert quiz.results[case.case_id]["origin"] is False  # while the score keeps the first
+    quiz.next_case()
+    quiz.origin.value = case.group if quiz.case.group == case.group else quiz.case.group
+    half = quiz.origin.value
+    quiz.check()  # incomplete: the message is kept and translated
+    quiz.language.value = "en"
+    assert quiz.origin.value == half and "Choose an origin" in quiz.feedback.value
+
+
+def test_feedback_is_framed_in_the_urgency_colour_with_red_flags_first(kb, cases):
+    from backpain.vocab import URGENCY
+
+    case = next(c for c in cases if c.urgency == "emergency")
+    quiz = CaseQuiz(kb, [case], lang="en")
+    quiz.answer(case.group, case.cause_id, case.urgency)
+    feedback = quiz.feedback.value
+    assert URGENCY.colour("emergency") in feedback.split("bp-feedback-urgency")[0]  # the frame
+    first_flag, first_mark = feedback.find('class="bp-flag"'), feedback.find("bp-feedback-part")
+    assert 0 < feedback.find("bp-feedback-urgency") < first_flag < first_mark  # urgency, flags, then marks
+
+
 def test_overview_counts_cases_by_hand():
     from backpain.ui.quiz import overview
 

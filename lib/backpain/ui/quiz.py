@@ -52,13 +52,22 @@ def feedback_html(kb, case: Case, marks: dict[str, bool], chosen_cause: str | No
         "urgency": URGENCY.label(case.urgency, lang),
     }
     d = kb.differential(case.present, case.absent)
+    colour = URGENCY.colour(case.urgency)
+    banner = (
+        f'<div class="bp-feedback-urgency" data-urgency="{case.urgency}" style="background:{colour};color:white;'
+        f'padding:4px 10px;font-weight:bold">{_t("urgency", lang)}: {html.escape(URGENCY.label(case.urgency, lang))}</div>'
+    )
     flags = [
         f'<div class="bp-flag" data-flag="{f.flag_id}" data-urgency="{f.urgency}" style="border-left:6px solid '
         f'{URGENCY.colour(f.urgency)};padding:2px 8px;margin:2px 0"><b style="color:{URGENCY.colour(f.urgency)}">'
         f"{URGENCY.label(f.urgency, lang)}</b> · {html.escape(getattr(f, f'name_{lang}'))}</div>"
         for f in d.red_flags.itertuples()
     ]
-    parts = [f"<p><b>{_t('flags', lang)}</b>: {'' if flags else _t('no_flags', lang)}</p>", *flags]
+    parts = [
+        banner,
+        f'<p style="margin:4px 0"><b>{_t("flags", lang)}</b>: {"" if flags else _t("no_flags", lang)}</p>',
+        *flags,
+    ]
     parts += [
         f'<div class="bp-feedback-part" data-part="{k}" data-correct="{str(ok).lower()}" '
         f'style="color:{"#1a7f37" if ok else "#b30000"}"><b>{_t(k, lang)}</b>: '
@@ -87,10 +96,14 @@ def feedback_html(kb, case: Case, marks: dict[str, bool], chosen_cause: str | No
         source = (
             f"{html.escape(tp.source)}:{tp.start}-{tp.end} “{html.escape(tp.quote)}”"
             if tp.source
-            else html.escape(cite[tp.reference][:120])
+            else html.escape(cite[tp.reference])
         )
         points.append(f"<li>{html.escape(getattr(tp, lang))}<br><small>{source}</small></li>")
-    return "".join(parts) + "".join(body) + f"<p><b>{_t('points', lang)}</b></p><ul>{''.join(points)}</ul>"
+    inner = "".join(parts) + "".join(body) + f"<p><b>{_t('points', lang)}</b></p><ul>{''.join(points)}</ul>"
+    return (
+        f'<div class="bp-feedback-box" lang="{lang}" style="border:2px solid {colour};border-left:10px solid {colour};'
+        f'padding:0 10px 6px 0;margin-top:6px">{inner}</div>'
+    )
 
 
 def overview(cases: list[Case], lang: str | None = None) -> pd.DataFrame:
@@ -113,7 +126,8 @@ class CaseQuiz:
         self.kb = kb
         self.cases = cases if cases is not None else load_cases(kb)
         self.index = 0
-        self.results: dict[str, dict[str, bool]] = {}
+        self.results: dict[str, dict[str, bool]] = {}  # first attempt per case: the score
+        self.last_marks: tuple[str, dict[str, bool] | None] | None = None  # (case_id, marks) of the latest check
         lang = lang or current_language()
         self.language = w.ToggleButtons(options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang)
         self.stem = w.HTML()
@@ -162,10 +176,14 @@ class CaseQuiz:
         )
         self.submit.description = _t("submit", lang)
         self.next_button.description, self.previous_button.description = _t("next", lang), _t("previous", lang)
-        marks = self.results.get(case.case_id) if keep else None
-        self.feedback.value = (
-            feedback_html(self.kb, case, marks, self.cause.value, lang) if marks and None not in chosen else ""
-        )
+        last = self.last_marks if keep and self.last_marks and self.last_marks[0] == case.case_id else None
+        if last is None:
+            self.last_marks = None
+            self.feedback.value = ""
+        elif last[1] is None:  # the latest check was incomplete: say so again, in the new language
+            self.feedback.value = f'<p class="bp-incomplete">{_t("incomplete", lang)}</p>'
+        else:
+            self.feedback.value = feedback_html(self.kb, case, last[1], self.cause.value, lang)
         self._update_score()
 
     def _update_score(self) -> None:
@@ -185,9 +203,11 @@ class CaseQuiz:
     def check(self) -> dict[str, bool] | None:
         if None in (self.origin.value, self.cause.value, self.urgency.value):
             self.feedback.value = f'<p class="bp-incomplete">{_t("incomplete", self.lang)}</p>'
+            self.last_marks = (self.case.case_id, None)
             return None
         marks = grade(self.case, self.origin.value, self.cause.value, self.urgency.value)
         self.results.setdefault(self.case.case_id, marks)  # the first attempt counts
+        self.last_marks = (self.case.case_id, marks)  # the latest attempt is the one shown
         self.feedback.value = feedback_html(self.kb, self.case, marks, self.cause.value, self.lang)
         self._update_score()
         return marks
