@@ -1,0 +1,218 @@
+"""A mechanical layout check, run in the page by Playwright: text that overprints other text or is cut off.
+
+Screenshots only show a problem to someone who looks; this check fails a test instead. For every
+plotly chart on the page it collects the boxes of the chart's text (title, axis titles, tick labels,
+legend items, annotations and subplot titles, bar and heatmap text, treemap labels, colour-bar text)
+and reports
+
+- *overlap*: two texts whose boxes overlap by more than a small tolerance (an axis title over a
+  legend, bar labels over a band's label, rotated column labels over the title);
+- *clipped*: a text that leaves the chart's box, or the clip area plotly draws it in (a title cut on
+  both sides, a bar label cut at the axis end), or the part of the page it can be seen in.
+
+For widget and HTML panels (anything a container selector names, e.g. every output of a Voilà app) it
+does the same for their text nodes: text over other text, or text spilling out of the box that holds
+it (a label wider than its button) or cut by an `overflow: hidden` box. Scroll boxes are not clipping:
+what they hide can be scrolled to.
+
+Invisible text (display: none, visibility: hidden, zero opacity, empty or blank text, no size) is
+ignored, as is plotly's hover layer. The check knows nothing about the workbook's own DOM, so it
+keeps working when a panel is rebuilt.
+"""
+
+from __future__ import annotations
+
+TOLERANCE = 2.0  # px: boxes may touch, anti-aliasing may spill a pixel
+
+_JS = r"""
+({scope, tolerance, panels}) => {
+  const round = r => ({x: Math.round(r.left), y: Math.round(r.top), w: Math.round(r.right - r.left),
+                       h: Math.round(r.bottom - r.top)});
+  const visible = el => {
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden' || s.visibility === 'collapse') return false;
+      if (parseFloat(s.opacity) === 0) return false;
+      if (e.getAttribute && (e.getAttribute('fill-opacity') === '0' || e.getAttribute('opacity') === '0')) return false;
+    }
+    return true;
+  };
+  const inter = (a, b) => ({left: Math.max(a.left, b.left), top: Math.max(a.top, b.top),
+                            right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom)});
+  // boxes are quadrilaterals (rotated tick labels are not upright rectangles): two overlap when every
+  // axis of the separating-axis test sees them overlap by more than the tolerance
+  const corners = r => [[r.left, r.top], [r.right, r.top], [r.right, r.bottom], [r.left, r.bottom]];
+  const overlapping = (a, b) => {
+    for (const quad of [a.quad, b.quad]) {
+      for (let k = 0; k < 4; k++) {
+        const [x1, y1] = quad[k], [x2, y2] = quad[(k + 1) % 4];
+        const len = Math.hypot(x2 - x1, y2 - y1);
+        if (len < 1e-6) continue;
+        const nx = (y1 - y2) / len, ny = (x2 - x1) / len;
+        const pa = a.quad.map(([x, y]) => x * nx + y * ny), pb = b.quad.map(([x, y]) => x * nx + y * ny);
+        if (Math.min(Math.max(...pa), Math.max(...pb)) - Math.max(Math.min(...pa), Math.min(...pb)) <= tolerance)
+          return false;
+      }
+    }
+    return true;
+  };
+  // the four corners of an SVG text's own box, turned as the text is turned, in page coordinates
+  const svgQuad = el => {
+    const b = el.getBBox(), m = el.getScreenCTM();
+    return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+      .map(([x, y]) => { const p = new DOMPoint(x, y).matrixTransform(m); return [p.x, p.y]; });
+  };
+  const outside = (box, frame) =>
+    box.left < frame.left - tolerance || box.right > frame.right + tolerance ||
+    box.top < frame.top - tolerance || box.bottom > frame.bottom + tolerance;
+  const disjoint = (box, frame) =>
+    box.right <= frame.left || box.left >= frame.right || box.bottom <= frame.top || box.top >= frame.bottom;
+  const plain = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  // the horizontal extent in which a node can be seen: ancestors that clip (not scroll) and the page
+  const seenIn = node => {
+    let frame = {left: -1e9, top: -1e9, right: 1e9, bottom: 1e9};
+    for (let e = node.parentElement; e; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (['hidden', 'clip'].includes(s.overflowX) || ['hidden', 'clip'].includes(s.overflowY)) {
+        const r = e.getBoundingClientRect();
+        if (['hidden', 'clip'].includes(s.overflowX)) { frame.left = Math.max(frame.left, r.left); frame.right = Math.min(frame.right, r.right); }
+        if (['hidden', 'clip'].includes(s.overflowY)) { frame.top = Math.max(frame.top, r.top); frame.bottom = Math.min(frame.bottom, r.bottom); }
+      }
+    }
+    const page = document.documentElement;
+    frame.left = Math.max(frame.left, -window.scrollX);
+    frame.right = Math.min(frame.right, page.scrollWidth - window.scrollX);
+    return frame;
+  };
+  const problems = [];
+  const report = (kind, where, a, b) => problems.push({kind, where,
+      a: {text: a.text, role: a.role, box: round(a.box)}, b: b && {text: b.text, role: b.role, box: round(b.box)}});
+  const pairs = (texts, where) => {
+    for (let i = 0; i < texts.length; i++)
+      for (let j = i + 1; j < texts.length; j++)
+        if (texts[i].owner !== texts[j].owner && overlapping(texts[i], texts[j]))
+          report('overlap', where, texts[i], texts[j]);
+  };
+
+  // --- plotly charts --------------------------------------------------------------------------------
+  const role = el => {
+    for (let e = el; e && e.classList && !e.classList.contains('main-svg'); e = e.parentNode) {
+      for (const k of e.classList) {
+        if (k === 'gtitle' || k === 'g-gtitle') return 'title';
+        const axis = k.match(/^(?:g-)?([xy])\d*title$/);
+        if (axis) return axis[1] + ' axis title';
+        if (/^[xy]\d*tick$/.test(k)) return k[0] + ' tick';
+        const named = {legendtitletext: 'legend title', legendtext: 'legend', annotation: 'annotation',
+          bartext: 'bar text', slicetext: 'treemap label', pathbar: 'treemap path', colorbar: 'colour bar',
+          textpoint: 'text', heatmaplayer: 'heatmap text'}[k];
+        if (named) return named;
+      }
+    }
+    return el.getAttribute('class') || 'text';
+  };
+  // the clip rectangle a plotly layer draws into, in page coordinates (null if none)
+  const clipBox = el => {
+    let box = null;
+    for (let e = el; e && e.nodeName !== 'svg'; e = e.parentNode) {
+      const ref = e.getAttribute && e.getAttribute('clip-path');
+      const id = ref && (ref.match(/url\(["']?#([^"')]+)["']?\)/) || [])[1];
+      const clip = id && e.ownerDocument.getElementById(id);
+      const rect = clip && clip.querySelector('rect');
+      if (!rect) continue;
+      const m = e.getScreenCTM();
+      const x = +rect.getAttribute('x') || 0, y = +rect.getAttribute('y') || 0;
+      const w = +rect.getAttribute('width'), h = +rect.getAttribute('height');
+      const p = (px, py) => new DOMPoint(px, py).matrixTransform(m);
+      const a = p(x, y), b = p(x + w, y + h);
+      const r = {left: Math.min(a.x, b.x), top: Math.min(a.y, b.y), right: Math.max(a.x, b.x), bottom: Math.max(a.y, b.y)};
+      box = box ? inter(box, r) : r;
+    }
+    return box;
+  };
+  const graphs = [...document.querySelectorAll(scope + ' .js-plotly-plot')];
+  graphs.forEach((gd, index) => {
+    const title = (gd.layout && gd.layout.title && (gd.layout.title.text || gd.layout.title)) || '';
+    const where = {chart: index + 1, title: String(typeof title === 'string' ? title : '').replace(/<[^>]+>/g, ' ').trim()};
+    const frame = inter(plain(gd.getBoundingClientRect()), seenIn(gd));
+    const texts = [];
+    gd.querySelectorAll('svg.main-svg text').forEach(el => {
+      if (el.closest('.hoverlayer')) return;
+      const text = el.textContent.replace(/\s+/g, ' ').trim();
+      if (!text || !visible(el)) return;
+      const box = plain(el.getBoundingClientRect());
+      if (box.right - box.left < 0.5 || box.bottom - box.top < 0.5) return;
+      const clip = clipBox(el);
+      if (clip && disjoint(box, clip)) return;  // wholly outside its clip area: plotly hides it on purpose
+      const item = {text, role: role(el), box, quad: svgQuad(el), owner: el};
+      texts.push(item);
+      if (outside(box, frame)) report('clipped', where, item, {text: 'chart box', role: 'frame', box: frame});
+      else if (clip && outside(box, clip)) report('clipped', where, item, {text: 'plot area', role: 'clip', box: clip});
+    });
+    pairs(texts, where);
+  });
+
+  // --- widget and HTML panels -----------------------------------------------------------------------
+  if (panels) {
+    const containers = [...document.querySelectorAll(panels)].filter(c => !c.parentElement.closest(panels));
+    containers.forEach((container, index) => {
+      const where = {panel: index + 1, title: (container.innerText || '').trim().split('\n')[0].slice(0, 60)};
+      const texts = [];
+      const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!node.textContent.trim() || !el || el.closest('svg, script, style, noscript, .js-plotly-plot, .bp-layout-ignore')) continue;
+        if (!visible(el)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const frame = seenIn(node);
+        // the box that holds this text: its nearest ancestor that is not an inline element
+        let holder = el;
+        while (holder.parentElement && getComputedStyle(holder).display === 'inline') holder = holder.parentElement;
+        const hs = getComputedStyle(holder);
+        const scrolls = ['auto', 'scroll'].includes(hs.overflowX);
+        const held = plain(holder.getBoundingClientRect());
+        for (const r of range.getClientRects()) {
+          const box = plain(r);
+          if (box.right - box.left < 0.5 || box.bottom - box.top < 0.5) continue;
+          if (disjoint(box, frame)) continue;  // folded away (a closed accordion): not shown
+          const item = {text: node.textContent.replace(/\s+/g, ' ').trim().slice(0, 80), role: el.tagName.toLowerCase() +
+            (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''),
+            box, quad: corners(box), owner: el};
+          texts.push(item);
+          if (outside(box, frame)) report('clipped', where, item, {text: 'visible area', role: 'frame', box: frame});
+          else if (!scrolls && (box.left < held.left - tolerance || box.right > held.right + tolerance))
+            report('clipped', where, item, {text: 'its box', role: holder.tagName.toLowerCase(), box: held});
+        }
+      }
+      pairs(texts, where);
+    });
+  }
+  return problems;
+}
+"""
+
+
+def layout_problems(page, scope: str = "body", panels: str | None = None, tolerance: float = TOLERANCE) -> list[dict]:
+    """Every overlap and clipped text on the page (charts under `scope`; panels matching `panels`)."""
+    page.evaluate("async () => { await document.fonts.ready; }")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return page.evaluate(_JS, {"scope": scope, "tolerance": tolerance, "panels": panels})
+
+
+def _box(b: dict) -> str:
+    return f"[x={b['x']} y={b['y']} w={b['w']} h={b['h']}]"
+
+
+def describe(problems: list[dict], where: str = "") -> str:
+    """One line per problem: the page, the chart (number and title) or panel, the two texts and their boxes."""
+    lines = []
+    for p in problems:
+        w = p["where"]
+        thing = f"chart {w['chart']}" if "chart" in w else f"panel {w['panel']}"
+        a, b = p["a"], p["b"]
+        verb = "overlaps" if p["kind"] == "overlap" else "is cut off by"
+        lines.append(
+            f"{where}: {thing} «{w['title'][:60]}»: {a['role']} «{a['text'][:50]}» {_box(a['box'])} {verb} "
+            f"{b['role']} «{b['text'][:50]}» {_box(b['box'])}"
+        )
+    return "\n".join(lines)
