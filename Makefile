@@ -7,6 +7,7 @@ PORT   ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 PRESENT_PORT ?= 8866
+PRESENT ?= 0
 VOILA_FLAGS ?=
 LAB_FLAGS ?=
 
@@ -36,10 +37,12 @@ validate: $(STAMP)
 curate: $(STAMP)
 	$(BIN)/python -m backpain curate
 
-# Serve the notebooks as apps (code hidden) on this machine only, for projecting in class.
+# Serve the notebooks as apps (code hidden, instructor-only cells left out) on this machine only, for
+# projecting in class. PRESENT=1 scales every page for a projector (as ?present=1 does for one browser tab).
 present: $(STAMP)
-	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks --template=backpain --Voila.ip=127.0.0.1 \
-	  --port=$(PRESENT_PORT) --ServerApp.port_retries=0 --VoilaExecutor.timeout=120 $(VOILA_FLAGS)
+	PRESENT=$(PRESENT) JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks --template=backpain \
+	  --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --ServerApp.port_retries=0 --VoilaExecutor.timeout=120 \
+	  $(if $(filter 1,$(PRESENT)),--VoilaConfiguration.resources="{'present': 1}") $(VOILA_FLAGS)
 
 # Every notebook as a self-contained HTML page (charts interactive, plotly.js inline, no CDN).
 html: $(STAMP)

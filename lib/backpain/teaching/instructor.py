@@ -3,6 +3,12 @@
 Student notebooks never contain answers. Solutions live in instructor/solutions.yaml, keyed by
 exercise number; this script copies each notebook and inserts, after every "### Exercise N" cell,
 a solution cell (English and Chinese) and, where given, a code cell that reproduces the numbers.
+
+The same cell tags decide what a projected app leaves out: the Voilà template of `make present`
+(share/jupyter/voila/templates/backpain/index.html.j2) removes every cell tagged with one of
+HIDDEN_IN_APPS before running the notebook. "instructor" marks printouts kept for instructors (and for
+nbval to check figures), "exercise" marks "run this code" tasks meant for JupyterLab, and "solution"
+marks the cells this script adds. Students opening the notebooks in JupyterLab still see every cell.
 """
 
 from __future__ import annotations
@@ -16,6 +22,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[3]
 SOLUTIONS = ROOT / "instructor" / "solutions.yaml"
 EXERCISE = re.compile(r"^### Exercise (\d+)", re.M)
+SOLUTION_TAG = "solution"
+HIDDEN_IN_APPS = ("instructor", "exercise", SOLUTION_TAG)
+
+
+def hidden_in_apps(cell) -> bool:
+    """True for a cell the projected app (Voilà, `make present`) leaves out."""
+    return bool(set(cell.metadata.get("tags", [])) & set(HIDDEN_IN_APPS))
 
 
 def exercises(nb) -> dict[int, int]:
@@ -45,7 +58,7 @@ def instructor_copy(nb, solutions: dict) -> object:
         if sol.get("code"):
             cells.append(nbformat.v4.new_code_cell(sol["code"].strip()))
         for cell in cells:
-            cell.metadata["tags"] = ["solution"]
+            cell.metadata["tags"] = [SOLUTION_TAG]
         out.cells[index + 1 : index + 1] = cells
     return out
 
