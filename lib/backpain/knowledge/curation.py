@@ -1,7 +1,7 @@
 """Turn human curation (strings) into offsets (numbers), so no offset is ever typed by hand.
 
 A curator writes, in data/curation/:
-  segment_starts.csv  source_id, marker, occurrence, kind, heading
+  segment_starts.csv  source_id, marker, occurrence, kind, heading, heading_zh
       a segment starts at the `occurrence`-th appearance of `marker` and runs to the next start;
   mention_rules.csv   source_id, cause_id, quote, stance, within, note
       every occurrence of `quote` (inside each occurrence of `within`, when given) names cause_id.
@@ -27,7 +27,7 @@ import pandas as pd
 from .base import data_dir
 from .reading import read_table
 
-SEGMENT_COLUMNS = ["source_id", "start", "end", "kind", "heading"]
+SEGMENT_COLUMNS = ["source_id", "start", "end", "kind", "heading", "heading_zh"]
 
 
 class CurationError(ValueError):
@@ -55,12 +55,12 @@ def build_segments(starts: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFra
                 raise CurationError(
                     f"segment_starts: marker {r.marker!r} occurs {len(hits)}× in {source_id}, occurrence {n} asked"
                 )
-            located.append((hits[n - 1], r.kind, r.heading))
+            located.append((hits[n - 1], r.kind, r.heading, getattr(r, "heading_zh", None)))
         located.sort(key=lambda x: x[0])
         if located[0][0] != 0:
             raise CurationError(f"segment_starts: first segment of {source_id} starts at {located[0][0]}, not 0")
-        ends = [start for start, _, _ in located[1:]] + [len(text)]
-        rows += [(source_id, start, end, kind, heading) for (start, kind, heading), end in zip(located, ends)]
+        ends = [start for start, *_ in located[1:]] + [len(text)]
+        rows += [(source_id, start, end, kind, heading, zh) for (start, kind, heading, zh), end in zip(located, ends)]
     return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
 
 

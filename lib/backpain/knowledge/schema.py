@@ -111,6 +111,7 @@ SEGMENTS = _schema(
         "end": _offset(),
         "kind": _choice(SEGMENT_KIND),
         "heading": Column(**_optional_text),
+        "heading_zh": Column(**_optional_text),  # the heading in Chinese, shown in 中文 mode
     }
 )
 
@@ -344,6 +345,7 @@ RATINGS = _schema(
         "item_id": _id(),
         "score": Column("Int64", nullable=True),  # empty = not applicable (DISCERN section 2 only)
         "justification": Column(**_text),
+        "justification_zh": Column(**_text),  # the same in Chinese, shown in 中文 mode
         "evidence": Column(**_optional_text),  # source_id:start-end of the quote, if any
         "quote": Column(**_optional_text),
     },

@@ -26,7 +26,7 @@ class SourceBrowser:
         self.kb, self.lang = kb, lang or language()
         titles = kb.sources.set_index("source_id").title
         self.source = w.Dropdown(
-            options=[(f"{sid} — {titles[sid][:40]}", sid) for sid in kb.source_ids],
+            options=[(f"{sid} — {titles[sid]}", sid) for sid in kb.source_ids],  # the whole title, never cut
             value=source_id or kb.source_ids[0],
             description=_t("source", self.lang),
             layout=w.Layout(width="36em"),
@@ -51,7 +51,7 @@ class CauseQuotes:
         self.kb, self.lang = kb, lang or language()
         causes = kb.causes.sort_values(f"name_{self.lang}")
         self.cause = w.Dropdown(
-            options=[(f"{r[f'name_{self.lang}']} ({cid})", cid) for cid, r in causes.iterrows()],
+            options=[(r[f"name_{self.lang}"], cid) for cid, r in causes.iterrows()],  # names, not ids
             value=cause_id or causes.index[0],
             description=_t("cause", self.lang),
             layout=w.Layout(width="36em"),

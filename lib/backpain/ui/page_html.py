@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..i18n import language, lookup
 from ..vocab import GUIDELINE_STANCE, MENTION_STANCE, NOISE, ORIGIN, SEGMENT_KIND
-from .strings import ADVICE, COMMON
+from .strings import ADVICE, COMMON, PAGES
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,8 @@ def _mark(text: str, covering: list, causes, lang: str) -> str:
     tips = []
     for m in covering:
         c = causes[m.cause_id]
-        tips.append(
-            f"{c.name_en} / {c.name_zh} — {ORIGIN.label(c.origin, lang)} ({MENTION_STANCE.label(m.stance, lang)})"
-        )
+        name = c.name_zh if lang == "zh" else c.name_en
+        tips.append(f"{name} — {ORIGIN.label(c.origin, lang)} ({MENTION_STANCE.label(m.stance, lang)})")
     origin = causes[covering[0].cause_id].origin
     colour = ORIGIN.colour(origin)
     line = "dashed" if all(m.stance == "negated" for m in covering) else "solid"  # negated: dashed
@@ -83,6 +82,7 @@ def render_ingested(kb, store, source_id: str, lang: str | None = None, max_char
     up to `max_chars`, and the title says so."""
     import pandas as pd
 
+    lang = lang or language()
     text = (store.pages / f"{source_id}.txt").read_text(encoding="utf-8")
     info = {r["source_id"]: r for r in store.registry()}[source_id]
     mentions = pd.read_csv(store.mentions_path)
@@ -92,13 +92,14 @@ def render_ingested(kb, store, source_id: str, lang: str | None = None, max_char
                 "start": 0,
                 "end": len(text),
                 "kind": "body",
-                "heading": "machine-extracted mentions, not checked by a curator",
+                "heading": lookup(PAGES, "machine_extracted", "en"),
+                "heading_zh": lookup(PAGES, "machine_extracted", "zh"),
             }
         ]
     )
     title = f"{info['original_name']} (auto)"
     if len(text) > max_chars:
-        title += f" — showing the first {max_chars:,} of {len(text):,} characters"
+        title += " — " + lookup(PAGES, "showing_first", lang).format(n=max_chars, total=len(text))
     return render_page(
         text,
         title,
@@ -135,7 +136,8 @@ def render_page(
             break
         end = seg.end if max_chars is None else min(seg.end, max_chars)
         label = SEGMENT_KIND.label(seg.kind, lang)
-        heading = f" · {html.escape(seg.heading)}" if isinstance(seg.heading, str) else ""
+        text_of_heading = getattr(seg, "heading_zh", None) if lang == "zh" else seg.heading
+        heading = f" · {html.escape(text_of_heading)}" if isinstance(text_of_heading, str) and text_of_heading else ""
         style = "opacity:0.55;background:#f3f3f3;" if seg.kind in NOISE else ""
         body = "".join(_mark(text[a:b], cov, causes, lang) for a, b, cov in _pieces(seg.start, end, mentions))
         parts.append(
@@ -209,10 +211,10 @@ def render_advice(table, source_id: str, lang: str | None = None) -> HTML:
     rows = []
     for r in table[table.source_id == source_id].itertuples():
         colour = GUIDELINE_STANCE.colour(r.stance)
-        unconfirmed = " <small>(guideline position unconfirmed)</small>" if r.status == "unconfirmed" else ""
+        unconfirmed = f" <small>{lookup(PAGES, 'unconfirmed', lang)}</small>" if r.status == "unconfirmed" else ""
         rows.append(
-            f'<tr class="bp-advice" data-stance="{r.stance}"><td style="border-left:8px solid {colour};text-align:left">'
-            f"<b>{html.escape(getattr(r, f'name_{lang}'))}</b><br><small>{html.escape(GUIDELINE_STANCE.label(r.stance, lang))}</small></td>"
+            f'<tr class="bp-advice" data-stance="{r.stance}" data-status="{html.escape(str(r.status))}"><td style="border-left:8px solid {colour};text-align:left">'
+            f"<b>{html.escape(getattr(r, f'name_{lang}'))}</b><br><small style='white-space:nowrap'>{html.escape(GUIDELINE_STANCE.label(r.stance, lang))}</small></td>"
             f'<td style="text-align:left">“{html.escape(r.first_quote)}” <small>×{r.mentions}</small></td>'
             f"<td style='text-align:left'>{html.escape(getattr(r, f'position_{lang}'))}{unconfirmed}</td></tr>"
         )

@@ -105,6 +105,8 @@ SOURCE_CHARTS = {
     "yes": ("named", "提到"),
     "no": ("not named", "未提到"),
     "band": ("published mean(s)", "已发表研究的平均值"),
+    "jama": ("JAMA benchmark (/4)", "JAMA 基准（满分 4）"),
+    "discern": ("DISCERN (/80, N/A items scaled)", "DISCERN（满分 80，不适用条目按比例折算）"),
     "fre": ("English: Flesch Reading Ease<br>(higher = easier)", "英文网页：Flesch 易读度<br>（越高越易读）"),
     "readability": ("Readability, each language on its own scale", "易读性：每种语言使用各自的量表"),
     "zh_len": ("Chinese: characters per sentence<br>(lower = easier)", "中文网页：平均句长（字符）<br>（越低越易读）"),
@@ -144,6 +146,13 @@ RUBRIC = {
     "you": ("you", "你的评分"),
     "workbook": ("workbook", "本书评分"),
     "why": ("why the workbook scored it so", "本书评分的理由"),
+    "not_applicable": ("n/a", "不适用"),
+}
+
+PAGES = {
+    "machine_extracted": ("machine-extracted mentions, not checked by a curator", "机器提取的提及，未经人工核对"),
+    "showing_first": ("showing the first {n:,} of {total:,} characters", "仅显示前 {n:,} 个字符（共 {total:,} 个）"),
+    "unconfirmed": ("(guideline position unconfirmed)", "（指南立场未核实）"),
 }
 
 BROWSERS = {
@@ -275,6 +284,7 @@ DATATABLES = {
     "previous": ("Previous", "上一页"),
     "sort_ascending": (": sort ascending", "：升序排列"),
     "sort_descending": (": sort descending", "：降序排列"),
+    "all": ("All", "全部"),
 }
 
 

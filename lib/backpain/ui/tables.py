@@ -82,6 +82,7 @@ def _interface_words(lang: str) -> dict:
     words = {key: pick(pair, lang) for key, pair in DATATABLES.items()}
     paginate = {k: words.pop(k) for k in ("first", "last", "next", "previous")}
     sort = {"sortAscending": words.pop("sort_ascending"), "sortDescending": words.pop("sort_descending")}
+    words.pop("all")  # a choice of the length menu, not a DataTables language key
     return {**words, "paginate": paginate, "aria": {"paginate": paginate, **sort}}
 
 
@@ -159,6 +160,7 @@ class StudentTable:
     lang: str
     interactive: bool
     nowrap: tuple[str, ...] = field(default=())
+    long_text: tuple[str, ...] = field(default=())  # columns of prose: given room to read, never cut
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -196,6 +198,7 @@ def _bundle() -> str:
 STYLE = (
     "<style>.bp-table td, .bp-table th {text-align:left !important; vertical-align:top; padding:3px 10px}"
     ".bp-table td {max-width:40em; white-space:normal} .bp-table .bp-nowrap {white-space:nowrap}"
+    ".bp-table td.bp-long {min-width:22em}"
     ".bp-table {border-collapse:collapse} .bp-table tr:nth-child(even) {background:#f6f6f6}"
     ".bp-table th {border-bottom:1px solid #999}</style>"
 )
@@ -203,7 +206,9 @@ STYLE = (
 
 def _static(table: StudentTable) -> str:
     cols = list(table.frame.columns)
-    cls = [' class="bp-nowrap"' if c in table.nowrap else "" for c in cols]
+    cls = [
+        ' class="bp-nowrap"' if c in table.nowrap else ' class="bp-long"' if c in table.long_text else "" for c in cols
+    ]
     head = "".join(f"<th{k}>{html.escape(str(c))}</th>" for c, k in zip(cols, cls))
     rows = "".join(
         "<tr>" + "".join(f"<td{k}>{html.escape(v)}</td>" for v, k in zip(row, cls)) + "</tr>"
@@ -221,6 +226,7 @@ def _datatable(table: StudentTable) -> str:
 
     frame = table.frame
     nowrap = [i for i, c in enumerate(frame.columns) if c in table.nowrap]
+    long_text = [i for i, c in enumerate(frame.columns) if c in table.long_text]
     out = to_html_datatable(
         frame,
         connected=False,
@@ -229,14 +235,15 @@ def _datatable(table: StudentTable) -> str:
         maxBytes=0,  # every row, never a down-sampled table
         classes="display compact cell-border bp-table",
         pageLength=SCREEN_ROWS,
-        lengthMenu=[SCREEN_ROWS, 50, 100, -1],
+        lengthMenu=[SCREEN_ROWS, 50, 100, {"label": pick(DATATABLES["all"], table.lang), "value": -1}],
         language=_interface_words(table.lang),  # nested (paginate, aria): DataTables' own format
         warn_on_unexpected_option_type=False,  # itables types `language` as flat; DataTables nests it
         columnDefs=[
             {"className": "dt-left", "targets": "_all"},
             *([{"className": "bp-nowrap", "targets": nowrap}] if nowrap else []),
+            *([{"className": "bp-long", "targets": long_text}] if long_text else []),
         ],
-        autoWidth=False,
+        autoWidth=True,  # DataTables sizes the columns to their text
         style={"width": "100%", "table-layout": "auto", "margin": "0"},
     )
     out = _LOADING.sub(html.escape(pick(DATATABLES["loadingRecords"], table.lang)), out)
@@ -281,8 +288,13 @@ def student_table(
     headers = {str(c): header(c, lang) for c in frame.columns}
     out = pd.DataFrame(shown)
     long = len(out) > SCREEN_ROWS
+    prose = tuple(c for c in out.columns if len(out) and out[c].str.len().mean() > 40)
     return StudentTable(
-        out, lang, long if interactive is None else interactive, tuple(headers[c] for c in nowrap if c in headers)
+        out,
+        lang,
+        long if interactive is None else interactive,
+        tuple(headers[c] for c in nowrap if c in headers),
+        prose,
     )
 
 
