@@ -302,15 +302,13 @@ def choose(select, prefix: str) -> None:
 
 
 def click_finding(page, finding_id: str, state: str = "present") -> None:
-    """Click the ✔ (present), ✘ (absent) or — (unknown) button of one finding in the differential lab."""
-    symbol = {"present": "✔", "absent": "✘", "unknown": "—"}[state]
+    """Click the ✔ (present), ✘ (absent) or — (unknown) button of one finding in the differential lab's
+    form, opening its group first if the student had folded it; waits until the form shows the answer."""
     row = page.locator(f".bp-finding-{finding_id}")
-    if not row.is_visible():  # open its accordion section first
-        section = row.locator(
-            "xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' jupyter-widget-Collapse ')][1]"
-        )
-        section.locator("> .jupyter-widget-Collapse-header").click()
-    row.locator("button", has_text=symbol).click()
+    if not row.is_visible():
+        row.locator("xpath=ancestor::details[1]/summary").click()
+    row.locator(f"button.bp-seg-{state}").click()
+    row.locator(f"button.bp-seg-{state}[aria-pressed='true']").wait_for(timeout=30_000)
 
 
 def ranking_labels(page) -> list[str]:

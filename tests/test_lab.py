@@ -258,7 +258,7 @@ def test_switching_language_keeps_the_answers_and_the_chosen_cause(lab):
 
 def test_unchanged_charts_are_not_redrawn(lab, monkeypatch):
     drawn = []
-    monkeypatch.setattr("backpain.ui.lab.show", lambda out, fig: drawn.append(out))
+    monkeypatch.setattr("backpain.ui.lab.show_plotly_json", lambda out, figure: drawn.append(out))
     lab.why_cause.value = lab.why_cause.value  # nothing changed
     lab.set_answer("hx_sedentary_work", "present")  # a contributing factor: listed, never ranked
     assert lab.ranking_out not in drawn

@@ -76,7 +76,7 @@ def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
         if r.basis == "source" and isinstance(r.quote, str):
             source = f"{_ui('source_says', lang)} ({html.escape(r.evidence)}): “{html.escape(r.quote)}”"
         elif isinstance(r.evidence, str) and r.evidence in cite.index:
-            source = html.escape(cite[r.evidence][:110])
+            source = html.escape(cite[r.evidence])
         else:
             source = ""
         population, note = _in_language(r.population, lang), _in_language(r.note, lang)

@@ -10,6 +10,7 @@ every panel says this is a teaching model.
 from __future__ import annotations
 
 import html
+import json
 from functools import partial
 
 import ipywidgets as w
@@ -22,9 +23,22 @@ from .differential_html import render_ask_next, render_flags, render_why
 from .finding_form import FindingForm
 from .reasoning_charts import evidence_ruler, percent, pretest_posttest, ranking_bar, split_bar
 from .strings import LAB
-from .theme import show
 
 _ui = partial(lookup, LAB)
+
+
+def show_plotly_json(out: w.Output, figure_json: str) -> None:
+    """Draw a figure, given as its JSON, into an Output as plotly's own mime bundle (only inside a running
+    kernel; tests read last_figures). Unlike display(fig) this does not import plotly's renderer
+    machinery, which brings nbformat and jsonschema and costs a new kernel seconds before the lab shows."""
+    from IPython import get_ipython
+
+    if get_ipython() is not None:
+        from IPython.display import display
+
+        with out:
+            out.clear_output(wait=True)
+            display({"application/vnd.plotly.v1+json": json.loads(figure_json)}, raw=True)
 
 
 def _error(message: str) -> str:
@@ -153,7 +167,7 @@ class DifferentialLab:
         drawn = fig.to_json()
         if self._drawn.get(name) != drawn:
             self._drawn[name] = drawn
-            show(out, fig)
+            show_plotly_json(out, drawn)
 
     def _update(self, change=None, follow_top: bool = False) -> None:
         """Recompute and redraw. 'Why' follows the top cause unless the student picked one; a new patient
@@ -212,4 +226,6 @@ class DifferentialLab:
         right.add_class("bp-lab-results")
         body = w.HBox([left, right])
         body.add_class("bp-lab-body")
-        return w.VBox([self.disclaimer, header, body])
+        lab = w.VBox([self.disclaimer, header, body])
+        lab.add_class("bp-lab")
+        return lab
