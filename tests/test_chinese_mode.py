@@ -8,6 +8,7 @@ beside Chinese ones) are not interface text and are not checked here.
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -20,14 +21,14 @@ from backpain.i18n import LANGUAGE_NAMES
 from backpain.knowledge.cases import load_cases
 from backpain.reasoning import flag_rules
 from backpain.sources import advice, compare, quality, readability
-from backpain.ui import bodymap, reasoning_charts, source_charts, strings
+from backpain.ui import bodymap, reasoning_charts, source_charts, strings, tables
 from backpain.ui.browsers import CauseQuotes, RegionExplorer, SourceBrowser
 from backpain.ui.exercise import RubricExercise
 from backpain.ui.finding_form import FindingForm
 from backpain.ui.lab import DifferentialLab
 from backpain.ui.page_html import render_advice
 from backpain.ui.quiz import CaseQuiz, overview
-from backpain.ui.tables import cause_table
+from backpain.ui.tables import StudentTable, cause_table, student_table
 from backpain.vocab import REGISTRY
 
 ID_COLUMNS = {
@@ -147,7 +148,7 @@ def leaks(texts: list[str]) -> list[str]:
 
 @pytest.fixture
 def zh(kb, monkeypatch):
-    for module in (i18n, vocab, strings):
+    for module in (i18n, vocab, strings, tables):
         monkeypatch.setattr(module, "pick", english_marked)
     with i18n.set_language("zh"):
         yield kb
@@ -220,3 +221,88 @@ def test_every_chart_and_widget_in_chinese_mode_is_chinese(zh):
     assert not found, found
     english = {name: bad for name, items in labels.items() if (bad := untranslated(items))}
     assert not english, english
+
+
+def notebook_tables(kb) -> dict[str, StudentTable]:
+    """Every table notebooks 01–07 show, built as the notebooks build them (in the current language)."""
+    from backpain import reasoning
+
+    lang = i18n.language()
+    overview_ = compare.source_overview(kb.sources, kb.segments, kb.mentions)
+    lex, links = kb.lexicon, kb.engine.links
+    scores = quality.scores(kb.ratings, kb.rubric_items)
+    advice_ = advice.advice_table(kb.treatment_mentions, kb.treatments)
+    renamed = {f"name_{lang}": "treatment", f"position_{lang}": "position"}
+    link_columns = ["cause_id", "finding_id", "frequency", "background", "lr_pos", "lr_neg", "basis", "evidence"]
+    source_columns = ["language", "title", "author", "credentials", "institution", "site_type", "date"]
+    return {
+        "01 sources": student_table(overview_[source_columns], kb, index=True),
+        "02 causes": student_table(
+            cause_table(kb.tree(), compare.sources_per_cause(kb.mentions), lang), kb, ids={"cause_id": None}
+        ),
+        "02 lexicon": student_table(lex[lex.note.notna()][["term", "language", "cause_id"]], kb),
+        "03 red flags": student_table(reasoning.flag_rules(kb.engine, lang), kb),
+        "03 split shift": student_table(reasoning.split_shift(kb.engine, ["agg_meals", "agg_movement"]), kb),
+        "03 links": student_table(links[links.basis != "teaching_estimate"][link_columns], kb),
+        "03 organs": student_table(kb.organ_segments[[f"name_{lang}", "levels", "reference_id"]], kb),
+        "05 shared causes": student_table(compare.intersections(kb.mentions), kb),
+        "05 can't miss": student_table(compare.cant_miss_named(kb.mentions, kb.taxonomy).rename("cause_ids"), kb),
+        "05 scores": student_table(scores.assign(band=scores.discern_80.map(quality.discern_band)), kb, index=True),
+        "05 benchmarks": student_table(kb.benchmarks[["instrument", "study", "value_low", "value_high", "status"]], kb),
+        "05 readability": student_table(readability.readability(kb), kb, index=True),
+        "06 against": student_table(
+            advice_.loc[
+                advice.against_guidelines(advice_).index, ["source_id", f"name_{lang}", f"position_{lang}"]
+            ].rename(columns=renamed),
+            kb,
+        ),
+        "06 treatments": student_table(
+            kb.treatments[[f"name_{lang}", "category", "stance", "guideline", f"position_{lang}", "status"]].rename(
+                columns=renamed
+            ),
+            kb,
+            nowrap=("stance",),
+        ),
+        "07 overview": student_table(overview(load_cases(kb)).rename_axis("group"), index=True),
+    }
+
+
+def test_every_notebook_table_in_chinese_mode_is_chinese(zh):
+    """Headers, DataTables' own words (search, 'showing x to y', paging) and the values the code labels:
+    no English interface word, no raw vocabulary id, no NaN; a long table is interactive with every row."""
+    built = notebook_tables(zh)
+    assert len(built) == 15
+    english = {name: bad for name, t in built.items() if (bad := untranslated(t.interface_words()))}
+    assert not english, english
+    found = {
+        name: leaked for name, t in built.items() if (leaked := leaks(t.interface_words() + t.frame.stack().tolist()))
+    }
+    assert not found, found
+    assert not [name for name, t in built.items() if t.frame.isin(["nan", "NaN", "None", "<NA>"]).any().any()]
+    causes = built["02 causes"]
+    assert causes.interactive and len(causes) == len(zh.taxonomy[zh.taxonomy.level == "cause"])  # every row
+    page = causes.to_html()
+    words = (
+        "搜索：",
+        "显示第 _START_ 至 _END_ 行，共 _TOTAL_ 行",
+        "下一页",
+        "上一页",
+        "全部",
+    )  # JSON-escaped in the page
+    assert all(json.dumps(word)[1:-1] in page for word in words)
+    assert "Loading ITables" not in page and "Showing" not in page and "Search" not in page
+    assert "急症：立即处理" in built["03 red flags"].frame.iloc[:, 1].tolist()
+
+
+def test_pages_and_the_rubric_exercise_show_chinese_headings_and_reasons(zh):
+    page = html_text(SourceBrowser(zh, "en_midback").last_html)
+    headings = re.findall(r"\[([^\]]+)\]", page)
+    assert len(headings) == (zh.segments.source_id == "en_midback").sum()
+    assert all(CJK.search(h) for h in headings)  # the segment's kind and its heading, in Chinese
+    assert "A1: Causes of pain" not in page
+    rubric = RubricExercise(zh, "en_midback", "discern")
+    rubric.controls["q09"].value = rubric.not_applicable
+    rubric.compare()
+    reasons = re.findall(r"<td style='text-align:left'>([^<]*)</td>", rubric.result.value)
+    assert len(reasons) == len(rubric.controls) and all(CJK.search(r) for r in reasons)
+    assert rubric.student_scores() == {"q09": None} and "不适用" in widget_text(rubric.view())

@@ -94,14 +94,19 @@ def test_source_overview_counts(kb):
     assert ov.characters.to_dict() == {s: len(kb.text(s)) for s in kb.source_ids}
 
 
-def test_viewer_highlights_every_mention_with_both_names(kb):
-    page = str(render_source(kb, "zh_handan"))
+def test_viewer_highlights_every_mention_named_in_the_current_language(kb):
+    zh_page = str(render_source(kb, "zh_handan", "zh"))
+    first = kb.mentions[kb.mentions.source_id == "zh_handan"].iloc[0]
+    names = kb.taxonomy.set_index("cause_id").loc[first.cause_id]
+    tips = " ".join(re.findall(r'title="([^"]*)"', zh_page))
+    assert names.name_zh in tips and html.escape(names.name_en) not in tips  # 中文 mode: no English in tooltips
+    page = str(render_source(kb, "zh_handan", "en"))
     marked = set(" ".join(re.findall(r'data-cause="([^"]+)"', page)).split())
     expected = set(kb.mentions[kb.mentions.source_id == "zh_handan"].cause_id)
     assert marked == expected
     first = kb.mentions[kb.mentions.source_id == "zh_handan"].iloc[0]
     names = kb.taxonomy.set_index("cause_id").loc[first.cause_id]
-    assert html.escape(names.name_en) in page and names.name_zh in page and first.quote in page
+    assert html.escape(names.name_en) in page and first.quote in page
     shown = "".join(
         html.unescape(re.sub(r"<[^>]+>", "", block))
         for block in re.findall(r'<div class="bp-text"[^>]*>(.*?)</div>', page, re.S)
@@ -124,7 +129,7 @@ def _add_hostile_source(data_dir, text):
     )
     pd.concat([sources, row.to_frame().T]).to_csv(data_dir / "sources" / "sources.csv", index=False)
     with open(data_dir / "segments.csv", "a", encoding="utf-8") as f:
-        f.write(f"evil,0,{len(text)},body,\n")
+        f.write(f"evil,0,{len(text)},body,,\n")
     start = text.index("sciatica")
     with open(data_dir / "mentions.csv", "a", encoding="utf-8") as f:
         f.write(f"evil,{start},{start + 8},sciatica,sciatica,cause\n")
@@ -232,3 +237,43 @@ def test_language_setting_switches_labels():
             i18n.set_language("fr")
     finally:
         i18n.set_language("en")
+
+
+def test_student_table_labels_rounds_blanks_and_never_cuts(kb):
+    from collections import Counter
+
+    from backpain.ui.tables import cell_text, student_table
+
+    long_note = "x" * 300
+    frame = pd.DataFrame(
+        {
+            "cause_id": ["angina", "angina;renal_colic"],
+            "basis": ["teaching_estimate", None],
+            "frequency": [0.123456, float("nan")],
+            "note": [long_note, "short"],
+        }
+    )
+    table = student_table(frame, kb, "zh")
+    assert list(table.frame.columns) == ["病因编号", "依据", "在该病因中的频率", "说明"]
+    names = kb.taxonomy.set_index("cause_id").name_zh
+    assert table.frame.iloc[1, 0] == f"{names['angina']}, {names['renal_colic']}"  # ids named, lists joined
+    assert table.frame.iloc[:, 1].tolist() == ["教学估计值", ""]  # a vocabulary label; a blank, never NaN
+    assert table.frame.iloc[:, 2].tolist() == ["0.12", ""]  # rounded
+    assert table.frame.iloc[0, 3] == long_note and "…" not in table.to_html()  # nothing cut
+    assert not table.interactive and "<table" in table.to_html()  # a short table is plain HTML
+    assert cell_text(Counter({"a": 1, "b": 3})) == "b: 3, a: 1" and cell_text(True) == "✔"
+    assert cell_text(12.0) == "12" and cell_text(1 / 3, digits=3) == "0.333"
+
+
+def test_a_long_student_table_is_an_offline_datatable_holding_every_row(kb):
+    from backpain.ui import tables
+
+    rows = tables.SCREEN_ROWS * 7
+    frame = pd.DataFrame({"note": [f"row {i}" for i in range(rows)]})
+    tables._bundle_sent["done"] = False
+    first, second = tables.student_table(frame, lang="en"), tables.student_table(frame, lang="en")
+    html_first, html_second = first.to_html(), second.to_html()
+    assert first.interactive and f"row {rows - 1}" in html_first  # every row is in the page
+    assert "_itables_" in html_first and "injectModule(" in html_first  # the DataTables bundle, embedded once
+    assert "injectModule(" not in html_second and len(html_second) < len(html_first) // 10
+    assert not re.search(r'<script[^>]+src=|https?://[^\s"<>]*(unpkg|jsdelivr|cdn)', html_first)  # no CDN

@@ -182,7 +182,7 @@ TABLE_COLUMNS = {
     "name_en": ("English name", "英文名称"),
     "name_zh": ("Chinese name", "中文名称"),
     "origin": ("Origin", "来源类别"),
-    "icd10": ("ICD-10", "ICD-10"),
+    "icd10": ("ICD-10", "ICD-10 编码"),
     "cant_miss": ("Can't miss", "不可漏诊"),
     "sources": ("Pages", "网页"),
     "n_sources": ("Pages naming it", "提及的网页数"),
@@ -226,9 +226,9 @@ TABLE_COLUMNS = {
     "treatment": ("Treatment", "治疗"),
     "group": ("Group", "分组"),
     "band": ("DISCERN band", "DISCERN 等级"),
-    "jama": ("JAMA (0–4)", "JAMA（0–4）"),
-    "discern": ("DISCERN (/80)", "DISCERN（/80）"),
-    "discern_80": ("DISCERN (/80)", "DISCERN（/80）"),
+    "jama": ("JAMA (0–4)", "JAMA 评分（0–4）"),
+    "discern": ("DISCERN (/80)", "DISCERN 总分（/80）"),
+    "discern_80": ("DISCERN (/80)", "DISCERN 总分（/80）"),
     "hon": ("HONcode-style", "HONcode 类"),
     "accuracy": ("Accuracy", "准确性"),
     "precision": ("Precision", "精确率"),
@@ -253,19 +253,15 @@ TABLE_COLUMNS = {
     "pages": ("Pages", "网页"),
 }
 
-# Words a table shows as values that are phrases of the code, not data (by column, then value).
+# Words a table shows as values that are phrases of the code, not data (DISCERN bands, readability methods).
 TABLE_VALUES = {
-    "band": {
-        "excellent": ("excellent", "优秀"),
-        "good": ("good", "良好"),
-        "fair": ("fair", "一般"),
-        "poor": ("poor", "差"),
-        "very poor": ("very poor", "很差"),
-    },
-    "method": {
-        "sentence length (jieba)": ("sentence length (jieba word segmentation)", "句长（jieba 分词）"),
-        "Flesch (pyphen syllables)": ("Flesch (syllables counted by pyphen)", "Flesch（pyphen 计音节）"),
-    },
+    "excellent": ("excellent", "优秀"),
+    "good": ("good", "良好"),
+    "fair": ("fair", "一般"),
+    "poor": ("poor", "差"),
+    "very poor": ("very poor", "很差"),
+    "sentence length (jieba)": ("sentence length (jieba word segmentation)", "句长（jieba 分词）"),
+    "Flesch (pyphen syllables)": ("Flesch (syllables counted by pyphen)", "Flesch（pyphen 计音节）"),
 }
 
 # DataTables' own interface words for a long table (ui/tables.py); _START_ … are DataTables' placeholders.

@@ -62,6 +62,8 @@ VOCAB_COLUMNS: dict[str, Vocabulary] = {
     "instrument": INSTRUMENT,
     "status": REFERENCE_STATUS,
 }
+# Columns whose values are phrases of the code (ui/strings.TABLE_VALUES), not data.
+PHRASE_COLUMNS = ("band", "method")
 # Columns whose values are ids of a table's rows (one id, or several joined by ';' '|' or ',').
 ID_COLUMNS = {
     "cause_id": "cause",
@@ -273,9 +275,9 @@ def student_table(
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
         index = True
-    if index:
-        frame = frame.reset_index()
-    vocabs = {**VOCAB_COLUMNS, **TABLE_VALUES, **(vocab or {})}
+    if index:  # an unnamed index (row labels) gets a blank heading, never 'index'
+        frame = frame.reset_index(names=[n if n is not None else "" for n in frame.index.names])
+    vocabs = {**VOCAB_COLUMNS, **dict.fromkeys(PHRASE_COLUMNS, TABLE_VALUES), **(vocab or {})}
     id_kinds = {**ID_COLUMNS, **(ids or {})}
     names = id_names(kb, lang) if kb is not None else {}
     shown = {}
