@@ -270,7 +270,7 @@ def test_a_long_student_table_is_an_offline_datatable_holding_every_row(kb):
 
     rows = tables.SCREEN_ROWS * 7
     frame = pd.DataFrame({"note": [f"row {i}" for i in range(rows)]})
-    tables._bundle_sent["done"] = False
+    tables.bundle_sent["done"] = False
     first, second = tables.student_table(frame, lang="en"), tables.student_table(frame, lang="en")
     html_first, html_second = first.to_html(), second.to_html()
     assert first.interactive and f"row {rows - 1}" in html_first  # every row is in the page

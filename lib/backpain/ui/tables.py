@@ -184,16 +184,16 @@ class StudentTable:
         return _datatable(self) if self.interactive else _static(self)
 
 
-_bundle_sent = {"done": False}  # the DataTables bundle goes into the page once per kernel
+bundle_sent = {"done": False}  # the DataTables bundle goes into the page once per kernel
 
 
 def _bundle() -> str:
-    if _bundle_sent["done"]:
+    if bundle_sent["done"]:
         return ""
     from itables import options
     from itables.javascript import generate_init_offline_itables_html
 
-    _bundle_sent["done"] = True
+    bundle_sent["done"] = True
     return generate_init_offline_itables_html(options.dt_bundle)
 
 
