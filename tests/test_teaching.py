@@ -37,6 +37,33 @@ def test_instructor_copies_carry_solutions_that_student_notebooks_do_not(tmp_pat
     assert sum(len(instructor.exercises(nbformat.read(p, as_version=4))) for p in NOTEBOOKS) >= 7
 
 
+def test_projected_apps_leave_out_what_instructor_copies_and_printouts_are_tagged_with(tmp_path):
+    """Solutions, instructor printouts and "run this code" exercises are hidden in Voilà; student cells are not."""
+    assert cli(["instructor", "--out", str(tmp_path)]) == 0
+    hidden_in_students = 0
+    for path in NOTEBOOKS:
+        student = nbformat.read(path, as_version=4)
+        copy = nbformat.read(tmp_path / path.name, as_version=4)
+        assert all(
+            instructor.hidden_in_apps(c) for c in copy.cells if instructor.SOLUTION_TAG in c.metadata.get("tags", [])
+        )
+        # the copy keeps the student notebook's tags, so its app hides the same cells and the solutions
+        student_tags = [c.metadata.get("tags", []) for c in student.cells]
+        copy_tags = [
+            c.metadata.get("tags", []) for c in copy.cells if instructor.SOLUTION_TAG not in c.metadata.get("tags", [])
+        ]
+        assert copy_tags == student_tags, path.name
+        hidden = [c for c in student.cells if instructor.hidden_in_apps(c)]
+        hidden_in_students += len(hidden)
+        for cell in hidden:  # never the widgets the app exists for, nor a heading that starts a slide
+            assert "interactive" not in cell.metadata.get("tags", []), path.name
+            assert not cell.source.startswith("# "), path.name
+        assert len(hidden) < len(student.cells) / 2, f"{path.name}: the app would lose most of the notebook"
+    assert hidden_in_students >= 10
+    quiz = nbformat.read(ROOT / "notebooks" / "07_case_quiz.ipynb", as_version=4)
+    assert any("(for instructors)" in c.source and instructor.hidden_in_apps(c) for c in quiz.cells)
+
+
 def test_instructor_copies_run_with_their_solutions(tmp_path):
     """Every solution cell of every instructor copy runs and prints its numbers.
 
