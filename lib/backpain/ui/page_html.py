@@ -204,6 +204,13 @@ def render_quotes(kb, cause_id: str, lang: str | None = None, context: int = 40)
     return HTML(f'{head}<table class="bp-quote-table">{rows}</table></div>')
 
 
+# Headings over their columns; the page's words get room so a short quote is not broken line by line.
+ADVICE_STYLE = (
+    "<style>.bp-advice-table th {text-align:left; word-break:keep-all}"
+    ".bp-advice-table td:nth-child(1) {min-width:12em} .bp-advice-table td:nth-child(2) {min-width:10em}</style>"
+)
+
+
 def render_advice(table, source_id: str, lang: str | None = None) -> HTML:
     """One page's advice, colour-coded by guideline stance: the page's words beside the guideline's position."""
 
@@ -220,5 +227,6 @@ def render_advice(table, source_id: str, lang: str | None = None) -> HTML:
         )
     head = lookup(ADVICE, "advice", lang), lookup(ADVICE, "page_says", lang), lookup(ADVICE, "guideline_says", lang)
     return HTML(
+        f"{ADVICE_STYLE}"
         f'<table class="bp-advice-table"><tr><th>{head[0]}</th><th>{head[1]}</th><th>{head[2]}</th></tr>{"".join(rows)}</table>'
     )

@@ -41,6 +41,11 @@ def discriminators(engine, case: Case, other: str, n: int = 3) -> list[tuple[str
     return sorted((r for r in rows if r[2] > 1), key=lambda r: -r[2])[:n]
 
 
+def _label(text: str) -> str:
+    """A label before its value: 'Urgency:' but 'Where does the pain come from?' (no colon after a question)."""
+    return text if text.endswith(("?", "？", ":", "：")) else f"{text}:"
+
+
 def feedback_html(kb, case: Case, marks: dict[str, bool], chosen_cause: str | None, lang: str) -> str:
     """Right / wrong for each part, then the engine's reading of the case and the cited teaching points."""
     engine = kb.engine
@@ -70,7 +75,7 @@ def feedback_html(kb, case: Case, marks: dict[str, bool], chosen_cause: str | No
     ]
     parts += [
         f'<div class="bp-feedback-part" data-part="{k}" data-correct="{str(ok).lower()}" '
-        f'style="color:{"#1a7f37" if ok else "#b30000"}"><b>{_t(k, lang)}</b>: '
+        f'style="color:{"#1a7f37" if ok else "#b30000"}"><b>{_label(_t(k, lang))}</b> '
         f"{_t('right', lang) if ok else _t('wrong', lang)} <b>{html.escape(answer[k])}</b></div>"
         for k, ok in marks.items()
     ]
@@ -101,7 +106,8 @@ def feedback_html(kb, case: Case, marks: dict[str, bool], chosen_cause: str | No
         points.append(f"<li>{html.escape(getattr(tp, lang))}<br><small>{source}</small></li>")
     inner = "".join(parts) + "".join(body) + f"<p><b>{_t('points', lang)}</b></p><ul>{''.join(points)}</ul>"
     return (
-        f'<div class="bp-feedback-box" lang="{lang}" style="border:2px solid {colour};border-left:10px solid {colour};'
+        f'<div class="bp-feedback-box" lang="{lang}" style="box-sizing:border-box;border:2px solid {colour};'
+        f"border-left:10px solid {colour};"
         f'padding:0 10px 6px 0;margin-top:6px">{inner}</div>'
     )
 
