@@ -27,6 +27,7 @@ Everything found here is machine-extracted (auto = True) and never mixed up with
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,12 +37,16 @@ import ahocorasick
 import numpy as np
 import pandas as pd
 
+# cues searched in the clause before a hit (see _stance): rule-out over the whole clause with its list,
+# negation only within a few words ("no sign of infection", 没有…)
 RULE_OUT_EN = re.compile(
-    r"\b(?:rul(?:e[sd]?|ing) out|exclud(?:e[sd]?|ing)|differential diagnos[ie]s (?:of|include[sd]?))\b[^.;:!?\n]{0,120}$"
+    r"\b(?:rul(?:e[sd]?|ing) out|exclud(?:e[sd]?|ing)|differential diagnos[ie]s (?:of|include[sd]?))\b"
 )
-NEGATION_EN = re.compile(r"\b(?:no|not|without|denies|denied|absence of|free of)\b[^.;:!?\n]{0,40}$")
-RULE_OUT_ZH = re.compile(r"(排除|除外|鉴别|排查)[^。！？；，：:;,\n]{0,20}$")  # the clause, its list included
-NEGATION_ZH = re.compile(r"(没有|不是|并非|无|否认)[^。！？；，、：:;,\n]{0,6}$")  # same clause only
+NEGATION_EN = re.compile(r"\b(?:no|not|without|denies|denied|absence of|free of)\b")
+RULE_OUT_ZH = re.compile(r"排除|除外|鉴别|排查")
+NEGATION_ZH = re.compile(r"没有|不是|并非|无|否认|不考虑")
+_ANY_CUE_EN = re.compile(f"{RULE_OUT_EN.pattern}|{NEGATION_EN.pattern}")
+_ANY_CUE_ZH = re.compile(f"{RULE_OUT_ZH.pattern}|{NEGATION_ZH.pattern}")
 # words that name the complaint, or an infection that is not a cause of back pain: they win the
 # longest match and yield no mention (issue 12: 腰痛 is not "lumbago", a kidney infection not "infection")
 BLOCKERS = (
@@ -55,6 +60,7 @@ ZH_VARIANTS = (("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化
 ZH_GLUE_BEFORE = frozenset("类類非抗")  # a hit right after one of these is part of a longer word
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
 COORDINATOR_ZH = "、/或和与及跟"
+_MAY_COORDINATE = re.compile(r"[/、或和与及跟]| or | and ")
 COLUMNS = ["source_id", "start", "end", "quote", "cause_id", "stance", "auto"]
 
 
@@ -115,14 +121,16 @@ class Extractor:
     def from_kb(cls, kb, held_out: tuple[str, ...] = ()) -> Extractor:
         """The pages' own words (lexicon.csv) plus every cause's standard names in both languages.
 
-        With held_out, only lexicon terms that some *other* page uses are kept: an honest estimate of
-        how the extractor does on a page it has never seen.
+        With held_out, the terms only those pages use are dropped (terms other pages use, and the
+        general names no curated page supplied, stay): an honest estimate of how the extractor does
+        on a page it has never seen.
         """
         lexicon = kb.lexicon
         if held_out:
             lang = dict(zip(kb.sources.source_id, kb.sources.language))
-            seen = {(lang[m.source_id], m.quote) for m in kb.mentions.itertuples() if m.source_id not in held_out}
-            lexicon = lexicon[[(lg, t) in seen for lg, t in zip(lexicon.language, lexicon.term)]]
+            used = {(m.source_id in held_out, lang[m.source_id], m.quote) for m in kb.mentions.itertuples()}
+            only_there = {(lg, q) for out, lg, q in used if out} - {(lg, q) for out, lg, q in used if not out}
+            lexicon = lexicon[[(lg, t) not in only_there for lg, t in zip(lexicon.language, lexicon.term)]]
         return cls.from_lexicon(pd.concat([lexicon, standard_names(kb.taxonomy)], ignore_index=True))
 
     @classmethod
@@ -159,7 +167,7 @@ class Extractor:
             if lang == "zh" and start > 0 and folded[start - 1] in ZH_GLUE_BEFORE:
                 continue
             hits.append((start, stop, cause, lang))
-        spans = [(a, b) for a, b, _, _ in hits]
+        starts = [a for a, _, _, _ in hits]  # hits are in text order and do not overlap
         rows = []
         for start, stop, cause, lang in hits:
             if cause is None:  # a blocker: the complaint, or an infection that is not this cause
@@ -167,13 +175,17 @@ class Extractor:
             stance = _stance(folded, start, lang)
             rows.append((source_id, start, stop, text[start:stop], cause, stance, True))
             for s2, e2, cause2 in self._coordinated(folded, start, stop, lang):
-                if not any(a < e2 and s2 < b for a, b in spans):  # a word another hit already reads
+                i = bisect.bisect_right(starts, s2) - 1  # a word another hit already reads is left to it
+                if not (i >= 0 and hits[i][1] > s2) and not (i + 1 < len(hits) and hits[i + 1][0] < e2):
                     rows.append((source_id, s2, e2, text[s2:e2], cause2, stance, True))
         return pd.DataFrame(rows, columns=COLUMNS)
 
     def _coordinated(self, folded: str, start: int, stop: int, lang: str) -> list[tuple[int, int, str]]:
         """Terms that share this hit's head across a coordinator: (start, end, cause) of each."""
         key, found = folded[start:stop], []
+        near = folded[max(0, start - 5) : start] + folded[stop : stop + 5]
+        if not _MAY_COORDINATE.search(near):  # the common case, checked once and cheaply
+            return found
         if lang == "en":
             words = key.split()
             after = COORDINATOR_EN.match(folded, stop)
@@ -215,16 +227,28 @@ class Extractor:
         return found
 
 
+def _clause(folded: str, start: int, width: int, stops: str) -> str:
+    """The text before a hit back to the nearest stop character, at most `width` characters."""
+    window = folded[max(0, start - width) : start]
+    cut = max(window.rfind(ch) for ch in stops)
+    return window[cut + 1 :]
+
+
 def _stance(folded: str, start: int, lang: str) -> str:
-    """ruled_out if a rule-out cue precedes the hit in its sentence or clause, negated if a negation does."""
+    """ruled_out if a rule-out cue precedes the hit in its sentence or clause, negated if a negation
+    does (within a few words). Cues are searched in the clause only, so the cost per hit stays small."""
     if lang == "en":
-        window = max(0, start - 130)
-        if RULE_OUT_EN.search(folded, window, start):
+        if not _ANY_CUE_EN.search(folded, max(0, start - 130), start):  # the common case: no cue nearby
+            return "cause"
+        clause = _clause(folded, start, 130, ".;:!?\n")
+        if RULE_OUT_EN.search(clause):
             return "ruled_out"
-        return "negated" if NEGATION_EN.search(folded, max(0, start - 50), start) else "cause"
-    if RULE_OUT_ZH.search(folded, max(0, start - 24), start):
+        return "negated" if NEGATION_EN.search(clause[-50:]) else "cause"
+    if not _ANY_CUE_ZH.search(folded, max(0, start - 24), start):
+        return "cause"
+    if RULE_OUT_ZH.search(_clause(folded, start, 24, "。！？；，：:;,\n")):
         return "ruled_out"
-    return "negated" if NEGATION_ZH.search(folded, max(0, start - 8), start) else "cause"
+    return "negated" if NEGATION_ZH.search(_clause(folded, start, 8, "。！？；，、：:;,\n")) else "cause"
 
 
 def _is_chinese(term: str) -> bool:
