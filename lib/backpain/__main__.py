@@ -32,7 +32,10 @@ def parser() -> argparse.ArgumentParser:
     command("validate", "check every table and cases.yaml; list every problem at once", data=True)
     command("curate", "rebuild segments, mentions and quoted spans from data/curation/, then validate", data=True)
     ingest = command("ingest", "read your own pages (.txt, .html, .md) and find the causes they name", data=True)
-    ingest.add_argument("paths", nargs="+", help="files or folders")
+    ingest.add_argument("paths", nargs="*", help="files or folders (none: only --refresh)")
+    ingest.add_argument(
+        "--refresh", action="store_true", help="re-extract the pages already stored with the current lexicon"
+    )
     ingest.add_argument(
         "--store", type=Path, default=None, help="where ingested pages are kept (default: DATA/ingested)"
     )
@@ -60,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ingest":
         from .sources.ingest import run
 
-        return run(args.paths, args.store, data, args.max_mb)
+        if not args.paths and not args.refresh:
+            print("error: ingest: give files or folders, or --refresh", file=sys.stderr)
+            return 2
+        return run(args.paths, args.store, data, args.max_mb, args.refresh)
     if args.command == "export":
         from .teaching.export import run
 

@@ -101,7 +101,8 @@ MENTION_STANCE = Vocabulary(
     "mention stance",
     [
         ("cause", "named as a cause", "作为病因提及"),
-        ("negated", "named to be ruled out", "作为需排除的疾病提及"),
+        ("negated", "said to be absent", "说明不存在"),
+        ("ruled_out", "named to be ruled out", "作为需排除的疾病提及"),
         ("other_role", "named in another role", "以其他身份提及"),
         ("off_topic", "named in off-topic text", "在离题内容中提及"),
     ],

@@ -43,6 +43,12 @@ def _named(mentions: pd.DataFrame) -> pd.DataFrame:
     return mentions[mentions.stance == "cause"]
 
 
+def _warned_of(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Mentions that name a cause as a cause or as one to rule out (stance 'ruled_out'): for the
+    can't-miss charts, a page that says "rule out a fracture" has warned of the fracture."""
+    return mentions[mentions.stance.isin(["cause", "ruled_out"])]
+
+
 def cause_sets(mentions: pd.DataFrame) -> dict[str, set]:
     """source_id → the set of causes it names."""
     return {s: set(g.cause_id) for s, g in _named(mentions).groupby("source_id")}
@@ -80,9 +86,9 @@ def origin_mix(mentions: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataFrame:
 
 
 def cant_miss_named(mentions: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.Series:
-    """source_id → the can't-miss causes it names (empty list if none)."""
+    """source_id → the can't-miss causes it names, as a cause or to rule out (empty list if none)."""
     flags = taxonomy.set_index("cause_id").can_t_miss
-    named = _named(mentions)
+    named = _warned_of(mentions)
     return named[named.cause_id.map(flags)].groupby("source_id").cause_id.apply(lambda s: sorted(set(s)))
 
 
@@ -94,7 +100,7 @@ def red_flag_coverage(
     Only can't-miss causes count: naming a disc herniation does not warn of cauda equina syndrome.
     """
     cant_miss = set(taxonomy.cause_id[taxonomy.can_t_miss])
-    sets = cause_sets(mentions)
+    sets = {s: set(g.cause_id) for s, g in _warned_of(mentions).groupby("source_id")}
     dangers = [set(f.cause_ids.split(";")) & cant_miss for f in red_flags.itertuples()]
     return pd.DataFrame({s: [bool(d & sets.get(s, set())) for d in dangers] for s in sources}, index=red_flags.flag_id)
 

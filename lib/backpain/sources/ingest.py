@@ -123,7 +123,7 @@ class StoreError(Exception):
 @dataclass(frozen=True)
 class Outcome:
     path: str  # printable: a name that is not valid UTF-8 is shown with \x escapes
-    status: str  # ingested | skipped
+    status: str  # ingested | skipped | refreshed
     reason: str
     source_id: str | None = None
     mentions: int = 0
@@ -509,9 +509,44 @@ def ingest(paths: list[str | bytes | Path], store: Store, kb, max_mb: float = DE
     return outcomes
 
 
+def refresh(store: Store, kb) -> list[Outcome]:
+    """Re-extract every stored page with the current lexicon (`ingest --refresh`), so a lexicon
+    change reaches pages ingested before it instead of their old mentions being kept silently.
+
+    The mentions file is replaced in one atomic write; a stored page that cannot be re-read keeps
+    its old mentions and is reported as skipped."""
+    store.open([kb.path, DEFAULT_DATA_DIR])
+    extractor = Extractor.from_kb(kb)
+    old = store._read(store.mentions_path, COLUMNS, {row[0] for row in store.rows})
+    rows, outcomes = [], []
+    for source_id, name, *_ in store.rows:
+        try:
+            text = (store.pages / f"{source_id}.txt").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            rows += [m for m in old if m[0] == source_id]
+            reason = getattr(error, "strerror", None) or error
+            outcomes.append(Outcome(name, "skipped", f"cannot re-read the stored page, old mentions kept: {reason}"))
+            continue
+        found = [[str(v) for v in m] for m in extractor.find(text, source_id).itertuples(index=False, name=None)]
+        before = sum(m[0] == source_id for m in old)
+        rows += found
+        outcomes.append(
+            Outcome(name, "refreshed", f"re-extracted with the current lexicon, was {before}", source_id, len(found))
+        )
+    try:
+        write_atomically(store.mentions_path, _csv([COLUMNS, *rows]))
+    except OSError as error:
+        raise StoreError(f"cannot write to the store: {error.strerror or error}") from None
+    return outcomes
+
+
 def summary(outcomes: list[Outcome]) -> str:
+    redone = [o for o in outcomes if o.status == "refreshed"]
+    outcomes = [o for o in outcomes if o.status != "refreshed"]
     done = [o for o in outcomes if o.status == "ingested"]
-    lines = [f"ingested {len(done)} of {len(outcomes)} file(s)"]
+    lines = [f"refreshed {len(redone)} stored page(s)"] if redone else []
+    lines += [f"  ~ {o.path} → {o.source_id} ({o.mentions} cause mention(s); {o.reason})" for o in redone]
+    lines += [f"ingested {len(done)} of {len(outcomes)} file(s)"] if outcomes or not redone else []
     lines += [
         f"  + {o.path} → {o.source_id} ({o.reason}; {o.mentions} cause mention(s), machine-extracted)" for o in done
     ]
@@ -530,15 +565,25 @@ def megabytes(value: str) -> float:
     return mb
 
 
-def run(paths: list[str], store: Path | None = None, data: Path | None = None, max_mb: float = DEFAULT_MAX_MB) -> int:
+def run(
+    paths: list[str],
+    store: Path | None = None,
+    data: Path | None = None,
+    max_mb: float = DEFAULT_MAX_MB,
+    refresh_stored: bool = False,
+) -> int:
     """`python -m backpain ingest`: ingest the pages and print one line per file; 0 if any page was
-    ingested (or there was nothing to read), 2 if none was or the store is unusable."""
+    ingested or refreshed (or there was nothing to read), 2 if none was or the store is unusable.
+    With refresh_stored (--refresh), the pages already stored are re-extracted first."""
     data = data or data_dir()
     store = Store(Path(store) if store else data / "ingested")
+    kb = load(data)
     try:
-        outcomes = ingest(paths, store, load(data), max_mb)
+        outcomes = refresh(store, kb) if refresh_stored else []
+        fresh = ingest(paths, store, kb, max_mb) if paths else []
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(summary(outcomes))
-    return 0 if any(o.status == "ingested" for o in outcomes) or not outcomes else 2
+    print(summary(outcomes + fresh))
+    done = any(o.status in {"ingested", "refreshed"} for o in outcomes + fresh)
+    return 0 if done or not fresh else 2
