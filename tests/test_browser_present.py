@@ -11,7 +11,7 @@ import pytest
 from browser import browser_page, click_finding, external, ranking_labels, screenshot
 
 from backpain.ui.strings import LAB, QUIZ, REASONING_CHARTS
-from backpain.vocab import FINDING_GROUP, SPLIT_GROUP, URGENCY
+from backpain.vocab import ANSWER, FINDING_GROUP, SPLIT_GROUP, URGENCY
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 # Voilà runs the whole notebook before the page answers; with the rest of the suite on the other core
@@ -80,8 +80,8 @@ def test_quiz_a_student_answers_and_switches_to_chinese(browser, present):
 
 
 # --- the differential lab -------------------------------------------------------------------------------
-# Drawing the lab is the slow part (a kernel builds some 300 widgets and four charts), so the lab tests
-# share one page, opened once from `make present`. Each test starts from the state a student gets with
+# Running notebook 04 is the slow part (a kernel loads the knowledge base and draws the charts), so the
+# lab tests share one page, opened once from `make present`. Each test starts from the state a student gets with
 # the lab's own controls, English and Reset, and first checks that this state is the freshly drawn one
 # (no flag, the pre-test ranking); each test checks that no request its clicks made left the machine.
 
@@ -94,7 +94,7 @@ def lab_app(browser, present):
             f"{present}/voila/render/04_differential_lab.ipynb", wait_until="domcontentloaded", timeout=SERVED_WITHIN
         )
         page.wait_for_selector(".bp-ranking .js-plotly-plot .main-svg", timeout=SERVED_WITHIN)
-        assert page.locator(".bp-no-flag").count() == 1
+        assert page.locator(".bp-lab .bp-no-flag").count() == 1
         yield page, requests, ranking_labels(page)
 
 
@@ -103,16 +103,21 @@ def lab(lab_app):
     """The shared lab page, back in English with no finding set (as Reset leaves it)."""
     page, requests, pretest = lab_app
     first = len(requests)
-    if page.inner_text(".bp-disclaimer").strip() != LAB["disclaimer"][EN]:
+    if page.inner_text(".bp-lab .bp-disclaimer").strip() != LAB["disclaimer"][EN]:
         page.locator(".widget-toggle-buttons").first.locator("button", has_text="English").click()
         page.wait_for_function(
-            "t => document.querySelector('.bp-disclaimer').textContent.includes(t)", arg=LAB["disclaimer"][EN]
+            "t => document.querySelector('.bp-lab .bp-disclaimer').textContent.includes(t)", arg=LAB["disclaimer"][EN]
         )
     page.locator("button", has_text=LAB["reset"][EN]).click()
-    page.wait_for_selector(".bp-no-flag")
-    _wait_top(page, "top === arg", pretest[0])
+    page.wait_for_selector(".bp-lab .bp-no-flag")
+    page.wait_for_function(  # the whole pre-test ranking drawn again, not just its top cause
+        "want => { const gd = document.querySelector('.bp-ranking .js-plotly-plot');"
+        " return !!gd && !!gd.data && JSON.stringify([...gd.data[0].y].reverse()) === JSON.stringify(want); }",
+        arg=pretest,
+        timeout=30_000,
+    )
     assert ranking_labels(page) == pretest
-    assert page.locator(".bp-flag").count() == 0
+    assert page.locator(".bp-lab .bp-flag").count() == 0
     yield page
     assert external(requests[first:]) == []
 
@@ -136,10 +141,10 @@ def _choose_preset(page, prefix: str) -> None:
 def _to_chinese(page) -> None:
     page.locator(".widget-toggle-buttons").first.locator("button", has_text="中文").click()
     page.wait_for_function(
-        "t => document.querySelector('.bp-disclaimer').textContent.includes(t)", arg=LAB["disclaimer"][ZH]
+        "t => document.querySelector('.bp-lab .bp-disclaimer').textContent.includes(t)", arg=LAB["disclaimer"][ZH]
     )
     page.wait_for_function(
-        "([f, r]) => document.querySelector('.bp-flags').textContent.includes(f)"
+        "([f, r]) => document.querySelector('.bp-lab .bp-flags').textContent.includes(f)"
         " && document.querySelector('.bp-ranking .gtitle').textContent.includes(r)",
         arg=[LAB["flags"][ZH], REASONING_CHARTS["ranking"][ZH]],
         timeout=30_000,
@@ -149,15 +154,19 @@ def _to_chinese(page) -> None:
 def _assert_lab_labels(page, lang: str) -> None:
     """The lab's own labels are the `lang` ones and the other language's versions are absent."""
     this, other = (EN, ZH) if lang == "en" else (ZH, EN)
-    disclaimer = page.inner_text(".bp-disclaimer")
+    disclaimer = page.inner_text(".bp-lab .bp-disclaimer")
     assert LAB["disclaimer"][this] in disclaimer and LAB["disclaimer"][other] not in disclaimer
-    flags = page.inner_text(".bp-flags")
+    flags = page.inner_text(".bp-lab .bp-flags")
     assert LAB["flags"][this] in flags and LAB["flags"][other] not in flags
-    groups = texts(page.locator(".jupyter-widget-Collapse-header"))
-    assert groups, "no finding groups drawn"
+    groups = texts(page.locator(".bp-group-label"))
+    assert len(groups) == len(FINDING_GROUP), "every finding group is drawn, open or folded"
     assert set(groups) <= set(FINDING_GROUP.labels(lang).values())
     assert not set(groups) & set(FINDING_GROUP.labels("zh" if lang == "en" else "en").values())
     assert FINDING_GROUP.label("location", lang) in groups  # 疼痛部位 in 中文
+    tooltips = set(page.locator(".bp-finding-assoc_fever button").evaluate_all("bs => bs.map(b => b.title)"))
+    assert tooltips == set(ANSWER.labels(lang).values())  # the — ✔ ✘ tooltips are in the same language
+    summary = page.inner_text(".bp-form-summary")
+    assert LAB["summary"][this] in summary and LAB["summary"][other] not in summary
     buttons = texts(page.locator("button"))
     assert LAB["reset"][this] in buttons and LAB["reset"][other] not in buttons
     title = page.text_content(".bp-ranking .gtitle")
@@ -167,7 +176,7 @@ def _assert_lab_labels(page, lang: str) -> None:
 
 def test_present_serves_the_lab_with_code_hidden(lab):
     assert "DifferentialLab(" not in lab.content()  # Voilà hides the code
-    assert lab.inner_text(".bp-no-flag").strip() == LAB["no_flags"][EN]
+    assert lab.inner_text(".bp-lab .bp-no-flag").strip() == LAB["no_flags"][EN]
     _assert_lab_labels(lab, "en")
 
 
@@ -178,13 +187,63 @@ def test_clicking_findings_moves_the_ranking_and_raises_flags(lab):
         click_finding(page, finding)
     _wait_top(page, "/Angina|Myocardial/.test(top)")
     assert ranking_labels(page)[0] != pretest_top
-    flag = page.locator(".bp-flag[data-flag='acute_coronary'][data-urgency='emergency']")
+    flag = page.locator(".bp-lab .bp-flag[data-flag='acute_coronary'][data-urgency='emergency']")
     flag.wait_for(timeout=30_000)
     assert URGENCY.label("emergency", "en") in flag.inner_text()
-    screenshot(page, "04_lab_cardiac_en")
+    for width in (1280, 1920):
+        page.set_viewport_size({"width": width, "height": 1000})
+        screenshot(page, f"04_lab_cardiac_en_{width}")
+    page.set_viewport_size({"width": 1400, "height": 1300})
     click_finding(page, "assoc_saddle_anaesthesia")
-    page.wait_for_selector(".bp-flag[data-flag='cauda_equina']", timeout=30_000)
-    assert page.locator(".bp-flag").first.get_attribute("data-urgency") == "emergency"
+    page.wait_for_selector(".bp-lab .bp-flag[data-flag='cauda_equina']", timeout=30_000)
+    assert page.locator(".bp-lab .bp-flag").first.get_attribute("data-urgency") == "emergency"
+
+
+def _pressed(page) -> dict[str, str]:
+    """{finding_id: state} of the findings the form shows as set."""
+    return page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('.bp-finding[data-state]')]"
+        ".filter(r => r.dataset.state !== 'unknown').map(r => [r.dataset.finding, r.dataset.state]))"
+    )
+
+
+def test_a_chip_clears_its_answer_and_the_form_never_wraps(lab):
+    page = lab
+    pretest = ranking_labels(page)
+    click_finding(page, "assoc_saddle_anaesthesia")
+    click_finding(page, "assoc_fever", "absent")
+    page.wait_for_selector(".bp-lab .bp-flag[data-flag='cauda_equina']", timeout=30_000)
+    assert _pressed(page) == {"assoc_saddle_anaesthesia": "present", "assoc_fever": "absent"}
+    assert page.locator(".bp-chip").count() == 2
+    counts = texts(page.locator(".bp-group-count"))
+    assert [c for c in counts if c] == ["2 set"]  # both are "other symptoms"
+    heights = page.locator(".bp-seg").evaluate_all("ss => [...new Set(ss.map(s => Math.round(s.offsetHeight)))]")
+    assert len(heights) == 1, f"a — ✔ ✘ control wrapped onto two lines: heights {heights}"
+    page.locator(".bp-chip[data-finding='assoc_saddle_anaesthesia']").click()
+    page.wait_for_selector(".bp-lab .bp-no-flag", timeout=30_000)
+    assert _pressed(page) == {"assoc_fever": "absent"}
+    click_finding(page, "assoc_fever", "unknown")
+    _wait_top(page, "top === arg", pretest[0])
+
+
+def test_red_flags_stay_on_top_of_the_results_while_the_page_scrolls(lab):
+    page = lab
+    click_finding(page, "assoc_saddle_anaesthesia")
+    panel = page.locator(".bp-lab .bp-flag-panel")
+    page.wait_for_selector(".bp-lab .bp-flag[data-flag='cauda_equina']", timeout=30_000)
+    first = (
+        "p => !!(p.compareDocumentPosition(document.querySelector('.bp-ranking')) & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    assert panel.evaluate(first)  # the flags come before the ranking
+    page.locator(".bp-lab .bp-why").first.scroll_into_view_if_needed()
+    top = "() => document.querySelector('.bp-ranking').getBoundingClientRect().top"
+    pinned, ranking = panel.bounding_box()["y"], page.evaluate(top)
+    page.mouse.move(900, 500)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function(f"y => ({top})() < y - 100", arg=ranking)
+    assert abs(panel.bounding_box()["y"] - pinned) <= 1  # the results moved, the flags did not
+    assert 0 <= pinned <= 20 and panel.is_visible()
+    page.mouse.wheel(0, -100_000)
 
 
 def test_presets_reset_and_chinese(lab, kb):
@@ -192,13 +251,23 @@ def test_presets_reset_and_chinese(lab, kb):
     renal_zh = kb.engine.causes.loc["renal_colic", "name_zh"]
     _choose_preset(page, "40-year-old")
     _wait_top(page, "/Renal colic/.test(top)")
+    preset = kb.lab_presets.set_index("preset_id").loc["renal_colic"]
+    expected = {f: "present" for f in preset.present.split(";")} | {f: "absent" for f in preset.absent.split(";")}
+    page.wait_for_function("n => document.querySelectorAll('.bp-chip').length === n", arg=len(expected))
+    answers = _pressed(page)
+    assert answers == expected
     _to_chinese(page)
     _wait_top(page, "top.includes(arg)", renal_zh)
     _assert_lab_labels(page, "zh")
+    assert _pressed(page) == answers  # switching language keeps the answers
     assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"')")
-    screenshot(page, "04_lab_renal_zh")
+    for width in (1280, 1920):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.locator(".bp-lab").first.scroll_into_view_if_needed()
+        screenshot(page, f"04_lab_renal_zh_{width}")
+    page.set_viewport_size({"width": 1400, "height": 1300})
     page.locator("button", has_text=LAB["reset"][ZH]).click()
-    no_flag = page.locator(".bp-no-flag")
+    no_flag = page.locator(".bp-lab .bp-no-flag")
     no_flag.wait_for(timeout=30_000)
     assert no_flag.inner_text().strip() == LAB["no_flags"][ZH]
 
@@ -215,13 +284,13 @@ def test_red_flag_presets_put_the_flag_first(lab, preset, flag, lang):
     if lang == "zh":
         _to_chinese(page)
     _choose_preset(page, preset)
-    page.wait_for_selector(f".bp-flag[data-flag='{flag}']", timeout=30_000)
-    first = page.locator(".bp-flag").first
+    page.wait_for_selector(f".bp-lab .bp-flag[data-flag='{flag}']", timeout=30_000)
+    first = page.locator(".bp-lab .bp-flag").first
     urgency = first.get_attribute("data-urgency")
     assert urgency in {"emergency", "same_day"}
     other = "en" if lang == "zh" else "zh"
     assert URGENCY.label(urgency, lang) in first.inner_text()
-    assert URGENCY.label(urgency, other) not in page.inner_text(".bp-flags")
-    assert page.locator(".bp-ask[data-red-flag]").count() >= 1
+    assert URGENCY.label(urgency, other) not in page.inner_text(".bp-lab .bp-flags")
+    assert page.locator(".bp-lab .bp-ask[data-red-flag]").count() >= 1
     _assert_lab_labels(page, lang)
     screenshot(page, f"04_lab_{flag}_{lang}")
