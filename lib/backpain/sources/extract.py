@@ -262,7 +262,7 @@ def variants(term: str, lang: str) -> frozenset[str]:
     key = fold(term)
     out = {key}
     if lang == "en" and not _is_chinese(term):
-        from lemminflect import getAllInflections, getAllLemmas
+        from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas
 
         words = key.split(" ")
         last = words[-1]
@@ -270,8 +270,8 @@ def variants(term: str, lang: str) -> frozenset[str]:
             forms = set(getAllInflections(last, upos="NOUN").get("NNS", ())) | set(
                 getAllLemmas(last, upos="NOUN").get("NOUN", ())
             )
-            if not forms and not last.endswith("s"):  # a word lemminflect does not know: a regular plural
-                forms = {last + "s"}
+            if forms <= {last} and not last.endswith(("s", "itis")):  # a word lemminflect does not know
+                forms = set(getAllInflectionsOOV(last, upos="NOUN").get("NNS", ()))
             out |= {" ".join([*words[:-1], f]) for f in forms}
         out |= {re.sub(r"\bdis([ck])", lambda m: "dis" + ("k" if m.group(1) == "c" else "c"), v) for v in out}
     elif _is_chinese(term):

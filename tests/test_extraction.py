@@ -1,0 +1,97 @@
+"""Cause extraction on words the curated pages never used (issue 12): word forms, regional variants,
+coordination, Chinese word boundaries, the complaint-vs-cause blockers, the rule-out stance, and the
+evaluation set of unseen pages (data/eval)."""
+
+import pandas as pd
+import pytest
+
+from backpain.knowledge.base import load
+from backpain.sources import compare, extraction_eval
+from backpain.sources.extract import Extractor
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load()
+
+
+@pytest.fixture(scope="module")
+def ex(kb):
+    return Extractor.from_kb(kb)
+
+
+def found(ex, text):
+    return ex.find(text)[["cause_id", "stance"]].apply(tuple, axis=1).tolist()
+
+
+def causes(ex, text):
+    return set(ex.find(text).cause_id)
+
+
+@pytest.mark.parametrize(
+    "text, cause",
+    [
+        ("He has herniated disks.", "disc_herniation"),  # disk for disc, plural
+        ("Abdominal aortic aneurysms can leak.", "abdominal_aortic_aneurysm"),  # plural of an ICD-10 title
+        ("Being overweight strains the back.", "obesity"),  # a lay name
+        ("Calculus of kidney", "kidney_stone"),  # the WHO ICD-10 title
+        ("骨質疏鬆可導致骨折", "osteoporosis"),  # traditional, short common name
+        ("脊椎滑脫", "spondylolisthesis"),  # Taiwan 脊椎 for 脊柱
+        ("急性心肌梗塞", "myocardial_infarction"),  # 梗塞 for 梗死
+        ("小關節發炎", "facet_joint_syndrome"),  # 发炎 for 炎
+        ("腎石症", "kidney_stone"),  # Hong Kong 腎石
+    ],
+)
+def test_unseen_wordings_are_found(ex, text, cause):
+    assert cause in causes(ex, text)
+
+
+def test_coordination_shares_the_head(ex):
+    assert {"pyelonephritis", "kidney_stone"} <= causes(ex, "Non spine causes include kidney infection/stones.")
+    hits = ex.find("腰椎间盘膨出、突出")
+    assert set(hits.cause_id) == {"disc_herniation"} and len(hits) == 2
+    # a comma separates list items: "kidney stones, infection" is not "kidney infection"
+    assert "pyelonephritis" not in causes(ex, "kidney stones, infection, or a perforating ulcer")
+
+
+def test_chinese_word_boundaries(ex):
+    assert causes(ex, "类风湿关节炎") == {"rheumatoid_arthritis"}
+    assert "rheumatism" not in causes(ex, "類風溼性關節炎")
+
+
+def test_the_complaint_is_not_a_cause(ex):
+    assert causes(ex, "腰痛的原因很多。Low back pain is common.") == set()
+    assert causes(ex, "a kidney infection") == {"pyelonephritis"}  # never the spinal "infection"
+    assert causes(ex, "泌尿系统感染") == set()
+
+
+def test_stance_rule_out_is_its_own_and_covers_the_list(ex):
+    assert found(ex, "There is no sign of infection today.") == [("infection", "negated")]
+    rule_out = found(ex, "We must rule out a fracture, an infection or cancer before anything else.")
+    assert [s for _, s in rule_out] == ["ruled_out"] * 3
+    zh = found(ex, "突发剧烈疼痛需立即就医,排除心梗、主动脉夹层等危重症。")
+    assert zh == [("myocardial_infarction", "ruled_out"), ("aortic_dissection", "ruled_out")]
+    assert found(ex, "排除心梗。主动脉夹层也会引起背痛")[1] == ("aortic_dissection", "cause")  # a new sentence
+
+
+def test_cant_miss_charts_count_a_cause_named_to_be_ruled_out(kb):
+    mentions = pd.DataFrame(
+        {"source_id": ["A", "B"], "cause_id": ["aortic_dissection"] * 2, "stance": ["ruled_out", "negated"]}
+    )
+    named = compare.cant_miss_named(mentions, kb.taxonomy)
+    assert named.to_dict() == {"A": ["aortic_dissection"]}
+
+
+def test_unseen_evaluation_reports_every_split_and_script(kb):
+    pooled, per_page, errors = extraction_eval.unseen_evaluation(kb)
+    pages, labels, texts = extraction_eval.load_unseen(kb.path)
+    assert set(pooled.index) == {(s, c) for s in ("dev", "test", "example") for c in ("latin", "hans", "hant")}
+    counts = pages[pages.split != "example"].groupby("script").size()
+    assert counts["latin"] >= 6 and counts["hans"] >= 4 and counts["hant"] >= 3
+    assert set(labels.page_id) <= set(pages.page_id) and all(texts[p].strip() for p in pages.page_id)
+    known = set(kb.taxonomy.cause_id)
+    assert all(c in known or c.startswith("new:") for c in labels.cause_id)
+    assert ((pooled.precision >= 0) & (pooled.precision <= 1)).all()
+    assert set(errors.outcome) <= {"miss", "false_hit"}
+    misses = errors[errors.outcome == "miss"].groupby("page_id").size()
+    assert (misses.reindex(per_page.index, fill_value=0) == per_page.labelled - per_page.recalled).all()
