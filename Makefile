@@ -42,7 +42,8 @@ curate: $(STAMP)
 present: $(STAMP)
 	PRESENT=$(PRESENT) JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks --template=backpain \
 	  --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --ServerApp.port_retries=0 --VoilaExecutor.timeout=120 \
-	  $(if $(filter 1,$(PRESENT)),--VoilaConfiguration.resources="{'present': 1}") $(VOILA_FLAGS)
+	  $(if $(filter 1,$(PRESENT)),--VoilaConfiguration.resources="{'present': 1}" \
+	    --Voila.tornado_settings="{'jinja_template_vars': {'present': 1}}") $(VOILA_FLAGS)
 
 # Every notebook as a self-contained HTML page (charts interactive, plotly.js inline, no CDN).
 html: $(STAMP)
