@@ -236,7 +236,12 @@ def notebook_tables(kb) -> dict[str, StudentTable]:
     link_columns = ["cause_id", "finding_id", "frequency", "background", "lr_pos", "lr_neg", "basis", "evidence"]
     source_columns = ["language", "title", "author", "credentials", "institution", "site_type", "date"]
     return {
-        "01 sources": student_table(overview_[source_columns], kb, index=True),
+        "01 sources": student_table(
+            overview_.join(kb.sources.set_index("source_id")[["site_type_zh"]])[[*source_columns, "site_type_zh"]],
+            kb,
+            index=True,
+        ),
+        "01 notes": student_table(kb.sources[["source_id", "notes", "notes_zh"]], kb),
         "02 causes": student_table(
             cause_table(kb.tree(), compare.sources_per_cause(kb.mentions), lang), kb, ids={"cause_id": None}
         ),
@@ -271,7 +276,7 @@ def test_every_notebook_table_in_chinese_mode_is_chinese(zh):
     """Headers, DataTables' own words (search, 'showing x to y', paging) and the values the code labels:
     no English interface word, no raw vocabulary id, no NaN; a long table is interactive with every row."""
     built = notebook_tables(zh)
-    assert len(built) == 15
+    assert len(built) == 16
     english = {name: bad for name, t in built.items() if (bad := untranslated(t.interface_words()))}
     assert not english, english
     found = {
@@ -292,6 +297,8 @@ def test_every_notebook_table_in_chinese_mode_is_chinese(zh):
     assert all(json.dumps(word)[1:-1] in page for word in words)
     assert "Loading ITables" not in page and "Showing" not in page and "Search" not in page
     assert "急症：立即处理" in built["03 red flags"].frame.iloc[:, 1].tolist()
+    for name, column in (("01 notes", "网页的特别之处"), ("01 sources", "网站类型")):  # data in both languages
+        assert all(CJK.search(text) for text in built[name].frame[column]), name  # shown in Chinese
 
 
 def test_pages_and_the_rubric_exercise_show_chinese_headings_and_reasons(zh):

@@ -277,3 +277,11 @@ def test_a_long_student_table_is_an_offline_datatable_holding_every_row(kb):
     assert "_itables_" in html_first and "injectModule(" in html_first  # the DataTables bundle, embedded once
     assert "injectModule(" not in html_second and len(html_second) < len(html_first) // 10
     assert not re.search(r'<script[^>]+src=|https?://[^\s"<>]*(unpkg|jsdelivr|cdn)', html_first)  # no CDN
+
+
+def test_in_language_shows_the_chinese_twin_of_a_column_in_chinese_mode():
+    from backpain.ui.tables import in_language
+
+    frame = pd.DataFrame({"note": ["odd", "plain"], "note_zh": ["奇怪", None], "name_en": ["a", "b"]})
+    assert in_language(frame, "zh").to_dict("list") == {"note": ["奇怪", "plain"], "name_en": ["a", "b"]}
+    assert in_language(frame, "en").to_dict("list") == {"note": ["odd", "plain"], "name_en": ["a", "b"]}

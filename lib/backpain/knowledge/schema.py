@@ -98,9 +98,11 @@ SOURCES = _schema(
         "credentials": Column(**_optional_text),
         "institution": Column(**_optional_text),
         "site_type": Column(**_text),
+        "site_type_zh": Column(**_optional_text),  # the same in Chinese, shown in 中文 mode
         "date": Column(**_optional_text),
         "translated_from": Column(**_optional_text),
         "notes": Column(**_text),
+        "notes_zh": Column(**_optional_text),  # the same in Chinese, shown in 中文 mode
     }
 )
 

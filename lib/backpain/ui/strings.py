@@ -251,6 +251,7 @@ TABLE_COLUMNS = {
     "flesch_reading_ease": ("Flesch Reading Ease", "Flesch 易读度"),
     "flesch_kincaid_grade": ("Flesch–Kincaid grade", "Flesch–Kincaid 年级"),
     "pages": ("Pages", "网页"),
+    "notes": ("What is odd about the page", "网页的特别之处"),
 }
 
 # Words a table shows as values that are phrases of the code, not data (DISCERN bands, readability methods).

@@ -253,6 +253,19 @@ def _datatable(table: StudentTable) -> str:
     return STYLE + _bundle() + out
 
 
+def in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Data written in both languages as a column X and its Chinese X_zh: one column X in `lang`
+    (X_zh's text in 中文 mode, where it has any), so English data is never shown in 中文 mode."""
+    pairs = [c for c in frame.columns if f"{c}_zh" in frame.columns]
+    if not pairs:
+        return frame
+    out = frame.copy()
+    if lang == "zh":
+        for c in pairs:
+            out[c] = out[f"{c}_zh"].where(out[f"{c}_zh"].notna() & (out[f"{c}_zh"] != ""), out[c])
+    return out.drop(columns=[f"{c}_zh" for c in pairs])
+
+
 def student_table(
     frame: pd.DataFrame | pd.Series,
     kb=None,
@@ -277,6 +290,7 @@ def student_table(
         index = True
     if index:  # an unnamed index (row labels) gets a blank heading, never 'index'
         frame = frame.reset_index(names=[n if n is not None else "" for n in frame.index.names])
+    frame = in_language(frame, lang)
     vocabs = {**VOCAB_COLUMNS, **dict.fromkeys(PHRASE_COLUMNS, TABLE_VALUES), **(vocab or {})}
     id_kinds = {**ID_COLUMNS, **(ids or {})}
     names = id_names(kb, lang) if kb is not None else {}
