@@ -8,7 +8,10 @@ and reports
 - *overlap*: two texts whose boxes overlap by more than a small tolerance (an axis title over a
   legend, bar labels over a band's label, rotated column labels over the title);
 - *clipped*: a text that leaves the chart's box, or the clip area plotly draws it in (a title cut on
-  both sides, a bar label cut at the axis end), or the part of the page it can be seen in.
+  both sides, a bar label cut at the axis end), or the part of the page it can be seen in;
+- *unlabelled*: a treemap box whose name plotly hid because it did not fit (readable only on hover,
+  which a projector and a hand-out cannot do);
+- *too small*: chart text plotly shrank below MIN_SIZE px to fit its box.
 
 For widget and HTML panels (anything a container selector names, e.g. every output of a Voilà app) it
 does the same for their text nodes: text over other text, or text spilling out of the box that holds
@@ -23,9 +26,10 @@ keeps working when a panel is rebuilt.
 from __future__ import annotations
 
 TOLERANCE = 2.0  # px: boxes may touch, anti-aliasing may spill a pixel
+MIN_SIZE = 9.0  # px: chart text drawn smaller than this (plotly shrinks labels to fit boxes) cannot be read
 
 _JS = r"""
-({scope, tolerance, panels}) => {
+({scope, tolerance, panels, minSize}) => {
   const round = r => ({x: Math.round(r.left), y: Math.round(r.top), w: Math.round(r.right - r.left),
                        h: Math.round(r.bottom - r.top)});
   const visible = el => {
@@ -138,6 +142,12 @@ _JS = r"""
     gd.querySelectorAll('svg.main-svg text').forEach(el => {
       if (el.closest('.hoverlayer')) return;
       const text = el.textContent.replace(/\s+/g, ' ').trim();
+      const slice = el.classList.contains('slicetext') && el.closest('g.slice');
+      if (text && slice && !visible(el)) {  // a treemap box whose name is hidden: readable only on hover
+        const box = plain(slice.getBoundingClientRect());
+        report('unlabelled', where, {text, role: 'treemap box', box}, null);
+        return;
+      }
       if (!text || !visible(el)) return;
       const box = plain(el.getBoundingClientRect());
       if (box.right - box.left < 0.5 || box.bottom - box.top < 0.5) return;
@@ -145,6 +155,9 @@ _JS = r"""
       if (clip && disjoint(box, clip)) return;  // wholly outside its clip area: plotly hides it on purpose
       const item = {text, role: role(el), box, quad: svgQuad(el), owner: el};
       texts.push(item);
+      const m = el.getScreenCTM();
+      const px = parseFloat(getComputedStyle(el).fontSize) * Math.hypot(m.a, m.b);
+      if (px < minSize - 0.05) report('too small', where, {...item, text: `${text} (${px.toFixed(1)} px)`}, null);
       if (outside(box, frame)) report('clipped', where, item, {text: 'chart box', role: 'frame', box: frame});
       else if (clip && outside(box, clip)) report('clipped', where, item, {text: 'plot area', role: 'clip', box: clip});
     });
@@ -192,11 +205,13 @@ _JS = r"""
 """
 
 
-def layout_problems(page, scope: str = "body", panels: str | None = None, tolerance: float = TOLERANCE) -> list[dict]:
+def layout_problems(
+    page, scope: str = "body", panels: str | None = None, tolerance: float = TOLERANCE, min_size: float = MIN_SIZE
+) -> list[dict]:
     """Every overlap and clipped text on the page (charts under `scope`; panels matching `panels`)."""
     page.evaluate("async () => { await document.fonts.ready; }")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return page.evaluate(_JS, {"scope": scope, "tolerance": tolerance, "panels": panels})
+    return page.evaluate(_JS, {"scope": scope, "tolerance": tolerance, "panels": panels, "minSize": min_size})
 
 
 def _box(b: dict) -> str:
@@ -210,9 +225,12 @@ def describe(problems: list[dict], where: str = "") -> str:
         w = p["where"]
         thing = f"chart {w['chart']}" if "chart" in w else f"panel {w['panel']}"
         a, b = p["a"], p["b"]
-        verb = "overlaps" if p["kind"] == "overlap" else "is cut off by"
-        lines.append(
-            f"{where}: {thing} «{w['title'][:60]}»: {a['role']} «{a['text'][:50]}» {_box(a['box'])} {verb} "
-            f"{b['role']} «{b['text'][:50]}» {_box(b['box'])}"
-        )
+        head = f"{where}: {thing} «{w['title'][:60]}»: {a['role']} «{a['text'][:50]}» {_box(a['box'])}"
+        if p["kind"] == "unlabelled":
+            lines.append(f"{head} has its name hidden (shown only on hover)")
+        elif p["kind"] == "too small":
+            lines.append(f"{head} is drawn too small to read")
+        else:
+            verb = "overlaps" if p["kind"] == "overlap" else "is cut off by"
+            lines.append(f"{head} {verb} {b['role']} «{b['text'][:50]}» {_box(b['box'])}")
     return "\n".join(lines)

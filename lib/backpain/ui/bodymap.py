@@ -10,7 +10,7 @@ from ..i18n import language, lookup
 from ..knowledge.anatomy import causes_for_region, organs_for_region
 from ..vocab import ORIGIN
 from .strings import COMMON
-from .theme import layout
+from .theme import layout, text_width, wrap
 
 
 def body_map(
@@ -50,15 +50,32 @@ def body_map(
             f"<b>{getattr(r, f'name_{lang}')}</b> ({r.levels})<br>"
             f"{lookup(COMMON, 'organs_here', lang)}: {organ_list}<br>{names}"
         )
+        # the name wrapped to fit its region, on a white ground so the spine drawn behind never runs
+        # through it (a shape under the text; about 23 px per x or y unit at the figure's 520 px)
+        centre = ((r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2)
+        label = f"{wrap(getattr(r, f'name_{lang}'), max((r.x1 - r.x0) * 23 / 11, 3))}<br>{r.levels}"
+        lines = label.split("<br>")
+        half_w = (max(text_width(t) for t in lines) * 11 + 6) / 23 / 2
+        half_h = (len(lines) * 11 * 1.25 + 4) / 23 / 2
+        fig.add_shape(
+            type="rect",
+            x0=centre[0] - half_w,
+            x1=centre[0] + half_w,
+            y0=centre[1] - half_h,
+            y1=centre[1] + half_h,
+            line=dict(width=0),
+            fillcolor="rgba(255,255,255,0.85)",
+            layer="below",
+        )
         fig.add_trace(
             go.Scatter(
-                x=[(r.x0 + r.x1) / 2],
-                y=[(r.y0 + r.y1) / 2],
+                x=[centre[0]],
+                y=[centre[1]],
                 mode="text",
-                text=[f"{getattr(r, f'name_{lang}')}<br>{r.levels}"],
+                text=[label],
                 hovertext=[hover],
                 hoverinfo="text",
-                textfont=dict(size=11),
+                textfont=dict(size=11, color="#222"),
                 showlegend=False,
                 customdata=[r.region_id],
             )

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from ..i18n import language, lookup
 from ..vocab import ANSWER, ORIGIN, SPLIT_GROUP, WEIGHT_BASIS
 from .strings import REASONING_CHARTS
-from .theme import FONT, layout, origin_strip
+from .theme import FONT, layout, origin_strip, rotated_labels_height, shorten, text_width
 
 _t = partial(lookup, REASONING_CHARTS)
 
@@ -22,8 +22,12 @@ def percent(p: float) -> str:
     return ">99.9%" if p > 0.999 else "<0.1%" if p < 0.001 else f"{p:.1%}"
 
 
+LABEL_EMS = 22  # a row label at most ~22 em wide, so the bars keep room in the lab's narrow column
+
+
 def _cause_label(row, lang: str) -> str:
-    return ("⚠ " if row.can_t_miss else "") + row[f"name_{lang}"]
+    """A cause's row label: ⚠ for can't-miss, the name shortened to LABEL_EMS (in full on hover)."""
+    return shorten(("⚠ " if row.can_t_miss else "") + row[f"name_{lang}"], LABEL_EMS)
 
 
 def ranking_bar(diff, lang: str | None = None, n: int = 12) -> go.Figure:
@@ -94,20 +98,33 @@ def evidence_ruler(diff, cause_id: str, findings: pd.DataFrame, lang: str | None
     contrib = contrib[contrib.lr != 1]  # findings that moved this cause
     row = diff.ranking.loc[cause_id]
     label = findings[f"label_{lang}"]
-    names = [f"{label[f]} ({ANSWER.label(s, lang)})" for f, s in zip(contrib.finding_id, contrib.state)]
+    full = [f"{label[f]} ({ANSWER.label(s, lang)})" for f, s in zip(contrib.finding_id, contrib.state)]
+    names = [
+        shorten(label[f], LABEL_EMS - 4) + f" ({ANSWER.label(s, lang)})"
+        for f, s in zip(contrib.finding_id, contrib.state)
+    ]
     colours = np.where(contrib.log10_lr >= 0, "#1a9850", "#d73027")
+    weights = [f"LR {lr:.2g} · {WEIGHT_BASIS.label(b, lang)}" for lr, b in zip(contrib.lr, contrib.basis)]
     fig = go.Figure(
         go.Bar(
             x=contrib.log10_lr,
             y=names,
             orientation="h",
             marker_color=colours,
-            text=[f"LR {lr:.2g} · {WEIGHT_BASIS.label(b, lang)}" for lr, b in zip(contrib.lr, contrib.basis)],
-            textposition="auto",
-            hovertext=contrib.note.fillna(""),
+            hovertext=[
+                f"{name}<br>{wt}" + (f"<br>{note}" if note else "")
+                for name, wt, note in zip(full, weights, contrib.note.fillna(""))
+            ],
             hoverinfo="text",
         )
     )
+    # each finding's LR and basis in a column right of the plot: a label on or beside a bar would run
+    # into the tick labels (bars pointing left) or past the chart's edge (short bars), whatever the width
+    for name, weight in zip(names, weights):
+        fig.add_annotation(
+            x=1, xref="paper", xanchor="left", xshift=8, y=name, yref="y", text=weight, showarrow=False, align="left"
+        )
+    column = max((text_width(wt) for wt in weights), default=0) * 12 + 20
     fig.add_vline(x=0, line_color="#444")
     fig.update_layout(
         xaxis=dict(title=_t("log10", lang), zeroline=True),
@@ -115,7 +132,7 @@ def evidence_ruler(diff, cause_id: str, findings: pd.DataFrame, lang: str | None
         height=120 + 30 * max(len(contrib), 1),
     )
     title = _t("ruler", lang).format(name=row[f"name_{lang}"], pre=row.prior, post=row.posterior)
-    return layout(fig, title)
+    return layout(fig, title, margin=dict(r=column), font=dict(family=FONT, size=12))
 
 
 def pretest_posttest(diff, lang: str | None = None, n: int = 8) -> go.Figure:
@@ -155,11 +172,23 @@ def pretest_posttest(diff, lang: str | None = None, n: int = 8) -> go.Figure:
         )
     )
     fig.update_layout(
-        xaxis=dict(type="log", title=_t("prob_log", lang), tickformat=".1%"),
+        xaxis=dict(type="log", title=_t("prob_log", lang), **_log_ticks(shown.prior.min(), shown.posterior.max())),
         height=120 + 28 * len(shown),
         legend=dict(orientation="h", y=-0.25),
     )
     return layout(fig, _t("prepost", lang))
+
+
+def _log_ticks(low: float, high: float) -> dict:
+    """At most about seven labelled ticks on a log probability axis (1-2-5, then 1-3, then decades),
+    each written with the digits it needs (0.05%, not a repeated 0.0%)."""
+    low, high = max(low, 1e-6), min(max(high, low * 1.01), 1.0)
+    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    for steps in ((1, 2, 5), (1, 3), (1,)):
+        values = [m * 10.0**d for d in decades for m in steps if low / 1.5 <= m * 10.0**d <= min(high * 1.5, 1)]
+        if len(values) <= 7:
+            break
+    return dict(tickvals=values, ticktext=[f"{100 * v:.4g}%" for v in values])
 
 
 def findings_heatmap(engine, finding_ids: list[str] | None = None, lang: str | None = None) -> go.Figure:
@@ -177,7 +206,7 @@ def findings_heatmap(engine, finding_ids: list[str] | None = None, lang: str | N
     z = np.array([[np.log10(links.get((c, f), np.nan)) for f in finding_ids] for c in causes.index])
     y = list(causes[f"name_{lang}"])
     labels = engine.findings.loc[finding_ids, f"label_{lang}"]
-    x = [t if len(t) <= 34 else t[:33] + "…" for t in labels]
+    x = [shorten(t, 19) for t in labels]  # a column label at most ~19 em, in either language
     hover = [
         [
             f"{y[i]} ({ORIGIN.label(o, lang)})<br>{labels.iloc[j]}<br>LR+ {10 ** z[i, j]:.2g}"
@@ -211,6 +240,4 @@ def findings_heatmap(engine, finding_ids: list[str] | None = None, lang: str | N
         xaxis=dict(tickangle=-45, side="top", domain=[0.03, 1]),
         xaxis2=dict(domain=[0, 0.02], showticklabels=False, side="top"),
     )
-    return layout(
-        fig, _t("heatmap", lang), margin=dict(l=10, r=10, t=250, b=10), font=dict(family=FONT, size=11), title_y=0.99
-    )
+    return layout(fig, _t("heatmap", lang), top=rotated_labels_height(x, 11), font=dict(family=FONT, size=11))

@@ -13,9 +13,19 @@ from plotly.subplots import make_subplots
 from ..i18n import language, lookup
 from ..vocab import GUIDELINE_STANCE, ORIGIN, SEGMENT_KIND
 from .strings import SOURCE_CHARTS, word
-from .theme import FONT, layout, origin_strip
+from .theme import FONT, layout, origin_strip, rotated_labels_height, wrap
 
 _t = partial(lookup, SOURCE_CHARTS)
+
+
+def _panel_title(title: str) -> str:
+    """A subplot title wrapped to half the narrowest chart (two panels side by side)."""
+    return wrap(title, 14)
+
+
+def _lines_height(titles: list[str], size: float = 13) -> float:
+    """Pixels the subplot titles take above the plot area."""
+    return max(t.count("<br>") + 1 for t in titles) * size * 1.3 + 8
 
 
 def coverage_heatmap(
@@ -53,10 +63,10 @@ def coverage_heatmap(
     fig.update_layout(
         height=140 + 15 * len(y),
         yaxis=dict(autorange="reversed", anchor="free", position=0, tickfont=dict(size=10)),
-        xaxis=dict(side="top", domain=[0.04, 1]),
+        xaxis=dict(side="top", domain=[0.04, 1], tickangle=-45),
         xaxis2=dict(domain=[0, 0.03], showticklabels=False),
     )
-    return layout(fig, _t("coverage", lang), margin=dict(l=10, r=10, t=90, b=10))
+    return layout(fig, _t("coverage", lang), top=rotated_labels_height(sources, 13))
 
 
 def agreement_heatmap(jaccard: pd.DataFrame, lang: str | None = None) -> go.Figure:
@@ -124,18 +134,25 @@ def red_flag_matrix(coverage: pd.DataFrame, red_flags: pd.DataFrame, lang: str |
             hoverinfo="text+x+y",
         )
     )
-    fig.update_layout(height=130 + 30 * len(names), yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
-    return layout(fig, _t("flags", lang), margin=dict(l=10, r=10, t=90, b=10))
+    fig.update_layout(
+        height=130 + 30 * len(names), yaxis=dict(autorange="reversed"), xaxis=dict(side="top", tickangle=-45)
+    )
+    return layout(fig, _t("flags", lang), top=rotated_labels_height(coverage.columns, 13))
 
 
 def rubric_scores(scores: pd.DataFrame, benchmarks: pd.DataFrame, lang: str | None = None) -> go.Figure:
     """JAMA /4 and DISCERN /80 per source, with confirmed published means drawn as reference bands."""
     lang = lang or language()
     panels = [
-        ("jama", "JAMA benchmark (/4)", 4, "mean JAMA (/4)"),
-        ("discern_80", "DISCERN (/80, N/A items scaled)", 80, "mean total DISCERN"),
+        ("jama", _t("jama", lang), 4, "mean JAMA (/4)"),
+        ("discern_80", _t("discern", lang), 80, "mean total DISCERN"),
     ]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[p[1] for p in panels], horizontal_spacing=0.12)
+    titles = []
+    for _column, title, _top, statistic in panels:  # the published band is named under the panel's title,
+        bench = benchmarks[(benchmarks.statistic == statistic) & (benchmarks.status == "confirmed")]  # not on bars
+        band = f"{_t('band', lang)} {bench.value_low.min():g}–{bench.value_high.max():g}" if len(bench) else ""
+        titles.append(_panel_title(f"{title}<br><i>{band}</i>" if band else title))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.12)
     for col, (column, _title, top, statistic) in enumerate(panels, start=1):
         fig.add_trace(
             go.Bar(
@@ -161,12 +178,10 @@ def rubric_scores(scores: pd.DataFrame, benchmarks: pd.DataFrame, lang: str | No
                 row=1,
                 col=col,
                 layer="below",
-                annotation_text=f"{_t('band', lang)} {low:g}–{high:g}",
-                annotation_position="top left",
             )
         fig.update_yaxes(range=[0, top * 1.1], row=1, col=col)
-    fig.update_layout(height=420)
-    return layout(fig, _t("rubrics", lang), margin=dict(l=10, r=10, t=90, b=10))
+    fig.update_layout(height=440)
+    return layout(fig, _t("rubrics", lang), top=_lines_height(titles))
 
 
 def advice_bars(summary: pd.DataFrame, lang: str | None = None) -> go.Figure:
@@ -195,7 +210,8 @@ def readability_panels(table: pd.DataFrame, benchmarks: pd.DataFrame, lang: str 
     """Two panels, one per language, each on its own scale: Flesch for English, sentence length for Chinese."""
     lang = lang or language()
     en, zh = table[table.language == "en"], table[table.language == "zh"]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[_t("fre", lang), _t("zh_len", lang)], horizontal_spacing=0.15)
+    titles = [_panel_title(_t("fre", lang)), _panel_title(_t("zh_len", lang))]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.15)
     fig.add_trace(
         go.Bar(
             x=list(en.index),
@@ -204,6 +220,7 @@ def readability_panels(table: pd.DataFrame, benchmarks: pd.DataFrame, lang: str 
             showlegend=False,
             text=en.flesch_reading_ease.round(0),
             textposition="outside",
+            cliponaxis=False,
         ),
         row=1,
         col=1,
@@ -228,13 +245,16 @@ def readability_panels(table: pd.DataFrame, benchmarks: pd.DataFrame, lang: str 
             showlegend=False,
             text=zh.chars_per_sentence.round(0),
             textposition="outside",
+            cliponaxis=False,
         ),
         row=1,
         col=2,
     )
     fig.update_yaxes(range=[0, 100], row=1, col=1)
+    if len(zh):  # room above the tallest bar for its label
+        fig.update_yaxes(range=[0, zh.chars_per_sentence.max() * 1.2], row=1, col=2)
     fig.update_layout(height=380)
-    return layout(fig, _t("readability", lang), margin=dict(l=10, r=10, t=90, b=10))
+    return layout(fig, _t("readability", lang), top=_lines_height(titles))
 
 
 def segment_composition(
@@ -276,8 +296,9 @@ def taxonomy_treemap(
 ) -> go.Figure:
     """Categories and causes as nested boxes, sized by how many sources name each cause, coloured by origin.
 
-    A cause no page names (it comes from the literature) still gets a small box so it stays visible;
-    the hover text gives the true count. Conditions named only in off-topic text are left out unless
+    Each box's area is one more than its count, so a cause no page names (it comes from the
+    literature) still gets a box big enough for its name; the hover text gives the true count. Every box shows its name (wrapped onto short lines so it fits
+    a narrow box): a projector and a printed hand-out cannot hover. Conditions named only in off-topic text are left out unless
     asked for: they are not causes of back pain and would take a fifth of the picture.
     """
     lang = lang or language()
@@ -285,7 +306,7 @@ def taxonomy_treemap(
     if not include_unrelated:
         t = t[t.origin != "unrelated"]
     count = n_sources.reindex(t.index).fillna(0).astype(int)
-    size = count.where(count > 0, 0.4).where(t.level == "cause", 0.0)
+    size = (count + 1.0).where(t.level == "cause", 0.0)  # +1: a box for every cause, big enough to name
     for node in reversed(t.index.tolist()):  # children before parents: sum up the tree
         parent = t.parent_id[node]
         if pd.notna(parent):
@@ -301,7 +322,7 @@ def taxonomy_treemap(
     fig = go.Figure(
         go.Treemap(
             ids=t.index,
-            labels=name,
+            labels=[wrap(n, 7) if level == "cause" else n for n, level in zip(name, t.level)],
             parents=t.parent_id.fillna(""),
             values=size,
             branchvalues="total",
@@ -313,5 +334,4 @@ def taxonomy_treemap(
             tiling=dict(pad=2),
         )
     )
-    fig.update_layout(uniformtext=dict(minsize=11, mode="hide"))  # no unreadable labels; hover has them
-    return layout(fig, word("taxonomy_title", lang), height=650)
+    return layout(fig, word("taxonomy_title", lang), height=900)

@@ -1,8 +1,18 @@
-"""The look every chart shares (font, template, margins) and the one place data text is made safe as a label."""
+"""The look every chart shares (font, template, margins, where titles and legends go) and the one place data
+text is made safe as a label.
+
+Text must never overprint other text or be cut off, at any width a chart is drawn (a 560 px column in the
+lab, a 1920 px projector) and in either language, so the layout is left to plotly's own margin pushing
+rather than fixed pixel margins: the title sits above the plot area and pushes the top margin past the
+top tick labels; a horizontal legend sits at the bottom of the figure and pushes the bottom margin past
+the axis title. Text plotly cannot wrap (titles, long tick labels) is wrapped or shortened here by its
+estimated width (a CJK character is about one em, a Latin one about half).
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import ipywidgets as w
 import plotly.graph_objects as go
@@ -54,12 +64,90 @@ def _plain_labels(fig: go.Figure) -> None:
         note.text = plain(note.text)
 
 
-def layout(fig: go.Figure, title: str, **kw) -> go.Figure:
-    """The workbook's look for every chart; also the one place data text is made safe as labels."""
-    kw.setdefault("margin", dict(l=10, r=10, t=60, b=10))
-    kw.setdefault("font", dict(family=FONT, size=13))
+NARROWEST = 560  # px: the narrowest a chart is drawn (a column of the lab); titles are wrapped to fit it
+TITLE_SCALE = 1.4  # plotly draws the title at 1.4 × the font size
+
+
+def text_width(text: str) -> float:
+    """Estimated width of `text` in ems: about 1 for a CJK (wide) character, about 0.56 for others."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.56 for c in text)
+
+
+def shorten(text: str, ems: float) -> str:
+    """`text` cut to about `ems` ems wide, ending in "…" when cut (a label plotly cannot wrap)."""
+    if text_width(text) <= ems:
+        return text
+    out = ""
+    for c in text:
+        if text_width(out + c) > ems - 1:
+            break
+        out += c
+    return out.rstrip() + "…"
+
+
+def wrap(text: str, ems: float) -> str:
+    """`text` broken into lines (with <br>) of about `ems` ems at most: at spaces for Latin text (a
+    longer word keeps a line of its own), after any character for CJK text. Existing <br> are kept."""
+    lines = []
+    for part in text.split("<br>"):
+        line = ""
+        for token in re.findall(r"\S+\s*|\s+", part):
+            wide = any(unicodedata.east_asian_width(c) in "WF" for c in token)
+            pieces = list(token) if wide and text_width(token) > ems else [token]  # a CJK run wraps anywhere
+            for piece in pieces:
+                if line and text_width(line + piece.rstrip()) > ems:
+                    lines.append(line.rstrip())
+                    line = ""
+                line += piece
+        lines.append(line.rstrip())
+    return "<br>".join(lines)
+
+
+def _legend_at_bottom(fig: go.Figure) -> None:
+    """A horizontal legend at the bottom of the figure, under the axis title (the legend pushes the
+    bottom margin; placed at a fraction of the plot height instead, it lands on the axis title)."""
+    legend = fig.layout.legend
+    if legend.orientation == "h":
+        fig.update_layout(legend=dict(yref="container", y=0, yanchor="bottom", x=0, xanchor="left"))
+
+
+def rotated_labels_height(labels, font_size: float, angle: float = 45) -> float:
+    """Pixels that tick labels turned by `angle` degrees take up (for a margin that must hold them)."""
+    import math
+
+    longest = max((text_width(str(t)) for t in labels), default=0)
+    return longest * font_size * math.sin(math.radians(angle)) + font_size + 8
+
+
+def layout(fig: go.Figure, title: str, top: float = 0, **kw) -> go.Figure:
+    """The workbook's look for every chart; also the one place data text is made safe as labels.
+
+    The title is wrapped to the chart's width (or the narrowest it is drawn at) and sits at the top of
+    the figure; the top margin is computed to hold it and `top` more pixels: whatever the chart puts
+    between the title and the plot area (tick labels on a top axis, subplot titles). Other margins grow
+    with what they hold (automargin)."""
+    font = kw.pop("font", None) or dict(family=FONT, size=13)
     _plain_labels(fig)
-    fig.update_layout(title=plain(title), template=TEMPLATE, **kw)
+    width = kw.get("width") or fig.layout.width or NARROWEST
+    size = font.get("size", 13) * TITLE_SCALE
+    title_text = wrap(plain(title), (width - 40) / size)
+    lines = title_text.count("<br>") + 1
+    margin = dict(l=10, r=10, b=10) | kw.pop("margin", {})
+    block = lines * size * 1.3  # the title's lines
+    margin["t"] = round(12 + block + 14 + top)
+    height = kw.get("height") or fig.layout.height or 450  # plotly's default height
+    # the title's first line starts 12 px from the top. plotly anchors a title of several lines by its
+    # first line whatever yanchor says, so the first line is placed ("bottom": its box ends about 0.12 em
+    # below y) and the others follow
+    first_line = 12 + 0.88 * size
+    fig.update_layout(
+        title=dict(text=title_text, yref="container", y=1 - first_line / height, yanchor="bottom"),
+        template=TEMPLATE,
+        font=font,
+        margin=margin,
+        **kw,
+    )
+    _legend_at_bottom(fig)
     return fig
 
 
