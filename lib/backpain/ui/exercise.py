@@ -15,7 +15,10 @@ from .strings import COMMON, RUBRIC
 
 _t = partial(lookup, RUBRIC)
 
-STYLE = "<style>.bp-rubric-table th, .bp-rubric-table td {padding: 2px 12px}</style>"  # columns apart
+STYLE = (  # columns apart, headings over their columns (Jupyter right-aligns th)
+    "<style>.bp-rubric-table th, .bp-rubric-table td {padding: 2px 12px} .bp-rubric-table th {text-align:left !important}"
+    "</style>"
+)
 
 
 class RubricExercise:

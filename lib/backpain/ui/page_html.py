@@ -206,7 +206,7 @@ def render_quotes(kb, cause_id: str, lang: str | None = None, context: int = 40)
 
 # Headings over their columns; the page's words get room so a short quote is not broken line by line.
 ADVICE_STYLE = (
-    "<style>.bp-advice-table th {text-align:left; word-break:keep-all}"
+    "<style>.bp-advice-table th {text-align:left !important; word-break:keep-all}"  # over Jupyter's right-aligned th
     ".bp-advice-table td:nth-child(1) {min-width:12em} .bp-advice-table td:nth-child(2) {min-width:10em}</style>"
 )
 
