@@ -756,8 +756,10 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
     """08_your_own_sources.ipynb: “**Traditional characters** (腰肌勞損) are matched by folding each character to
     simplified, keeping offsets exact.”
     08_your_own_sources.ipynb: “**A term inside another word** ("ulcer" in "ulcerative") is refused for English;”
-    08_your_own_sources.ipynb: “**Negation** is caught only in its simplest form ("no sign of infection",
-    排除…);”"""
+    08_your_own_sources.ipynb: “**Negation and rule-out** are two stances: "no sign of infection" is *negated* (said
+    to be absent);”
+    08_your_own_sources.ipynb: “glued prefix is checked (类 in 类风湿关节炎), so 神经症 inside 神经症状 still slips
+    through.”"""
     ex = Extractor.from_kb(kb)
     text = "腰肌勞損; ulcerative colitis"
     found = ex.find(text, "t")
@@ -765,6 +767,9 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
     assert len(strain) == 1 and text[strain.start.iloc[0] : strain.end.iloc[0]] == "腰肌勞損"
     assert "peptic_ulcer" not in set(found.cause_id)
     assert ex.find("There is no sign of infection today.", "t").stance.tolist() == ["negated"]
+    assert set(ex.find("We must rule out an infection or a fracture.", "t").stance) == {"ruled_out"}
+    assert set(ex.find("类风湿关节炎", "t").cause_id) == {"rheumatoid_arthritis"}
+    assert "anxiety" in set(ex.find("神经症状", "t").cause_id)  # the slip the notebook admits
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
