@@ -43,6 +43,7 @@ from .strings import DATATABLES, TABLE_COLUMNS, TABLE_VALUES
 
 SCREEN_ROWS = 15  # longer than this, a table becomes a searchable, sortable DataTable
 MISSING = ""  # what a student sees for a missing value
+SHORT_LABEL = 24  # a column whose every value is this short is kept on one line (no "反" / "对" stacked)
 
 # Columns whose values are vocabulary ids, by column name (a caller may pass others in `vocab=`).
 VOCAB_COLUMNS: dict[str, Vocabulary] = {
@@ -90,19 +91,14 @@ def _interface_words(lang: str) -> dict:
 
 def id_names(kb, lang: str) -> dict[str, dict[str, str]]:
     """For each kind of id, {id: what a student reads instead}."""
-    refs = kb.references
-    short = {
-        r.reference_id: f"{str(r.citation).split('.')[0].strip()} ({int(r.year)})"
-        if isinstance(r.year, int | float) and not pd.isna(r.year)
-        else str(r.citation).split(".")[0].strip()
-        for r in refs.itertuples()
-    }
+    refs = kb.references  # the whole citation, never cut (a table gives a prose column room)
+    full = {r.reference_id: str(r.citation) for r in refs.itertuples()}
     return {
         "cause": dict(zip(kb.taxonomy.cause_id, kb.taxonomy[f"name_{lang}"])),
         "finding": dict(zip(kb.findings.finding_id, kb.findings[f"label_{lang}"])),
         "flag": dict(zip(kb.red_flags.flag_id, kb.red_flags[f"name_{lang}"])),
         "treatment": dict(zip(kb.treatments.treatment_id, kb.treatments[f"name_{lang}"])),
-        "reference": short,
+        "reference": full,
     }
 
 
@@ -305,11 +301,12 @@ def student_table(
     out = pd.DataFrame(shown)
     long = len(out) > SCREEN_ROWS
     prose = tuple(c for c in out.columns if len(out) and out[c].str.len().mean() > 40)
+    short = tuple(c for c in out.columns if len(out) and out[c].str.len().max() <= SHORT_LABEL)  # never wrapped
     return StudentTable(
         out,
         lang,
         long if interactive is None else interactive,
-        tuple(headers[c] for c in nowrap if c in headers),
+        tuple(dict.fromkeys([*(headers[c] for c in nowrap if c in headers), *short])),
         prose,
     )
 
