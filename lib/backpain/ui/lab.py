@@ -38,7 +38,8 @@ def show_plotly_json(out: w.Output, figure_json: str) -> None:
 
         with out:
             out.clear_output(wait=True)
-            display({"application/vnd.plotly.v1+json": json.loads(figure_json)}, raw=True)
+            figure = {**json.loads(figure_json), "config": {"responsive": True, "displaylogo": False}}
+            display({"application/vnd.plotly.v1+json": figure}, raw=True)
 
 
 def _error(message: str) -> str:
