@@ -92,6 +92,33 @@ def test_command_line(kb, tmp_path, capsys):
     assert cli(["ingest", str(EXAMPLES / "empty.txt"), "--store", str(tmp_path / "s")]) == 2
 
 
+def test_refresh_re_extracts_stored_pages_with_the_current_lexicon(kb, tmp_path, capsys):
+    store = ingest.Store(tmp_path / "s")
+    ingest.ingest([EXAMPLES / "why-does-my-back-hurt.html"], store, kb)
+    mentions = pd.read_csv(store.mentions_path)
+    stale = mentions[mentions.cause_id != "kidney_stone"]  # as if ingested with an older lexicon
+    stale.to_csv(store.mentions_path, index=False)
+    outcomes = ingest.refresh(ingest.Store(tmp_path / "s"), kb)
+    assert [o.status for o in outcomes] == ["refreshed"] and outcomes[0].mentions == len(mentions)
+    assert f"was {len(stale)}" in outcomes[0].reason
+    again = pd.read_csv(store.mentions_path)
+    assert "kidney_stone" in set(again.cause_id) and len(again) == len(mentions)
+    assert cli(["ingest", "--refresh", "--store", str(tmp_path / "s")]) == 0
+    assert "refreshed 1 stored page(s)" in capsys.readouterr().out
+    assert len(pd.read_csv(store.mentions_path)) == len(mentions)  # a re-run never repeats mentions
+    assert cli(["ingest", "--store", str(tmp_path / "s")]) == 2  # neither pages nor --refresh
+
+
+def test_unreadable_file_types_are_listed_with_the_reason(kb, store, tmp_path):
+    (tmp_path / "in").mkdir()
+    for name in ("leaflet.pdf", "notes.docx", "page.txt"):
+        (tmp_path / "in" / name).write_text("Kidney stones cause flank pain.", encoding="utf-8")
+    text = ingest.summary(ingest.ingest([tmp_path / "in"], store, kb))
+    assert "leaflet.pdf: skipped, unsupported file type '.pdf'" in text
+    assert "notes.docx: skipped, unsupported file type '.docx'" in text
+    assert "ingested 1 of 3 file(s)" in text
+
+
 def test_extractor_folds_case_width_and_script_without_moving_offsets(kb):
     ex = Extractor.from_kb(kb)
     text = "ＳＣＩＡＴＩＣＡ and Osteochondrosis; 腰肌勞損 no fever; ulcerative colitis"
