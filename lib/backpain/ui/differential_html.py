@@ -85,11 +85,12 @@ def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
         basis = WEIGHT_BASIS.label(r.basis, lang)
         frequency = _ui("frequency", lang).format(f=r.frequency, b=r.background)
         note = f"<br><small>{html.escape(note)}</small>" if note else ""
+        cell = "<td style='text-align:left;vertical-align:top'>"  # notebook CSS right-aligns table cells
         rows.append(
-            f"<tr><td style='white-space:nowrap'>{side}</td><td>{html.escape(labels[r.finding_id])} "
-            f"({ANSWER.label(r.state, lang)})</td><td>{_ui('lr', lang)} {r.lr:.2g} "
-            f"<i>({basis})</i><br><small>{frequency}</small></td>"
-            f"<td style='text-align:left'>{source}{note}</td></tr>"
+            f"<tr><td style='white-space:nowrap;text-align:left;vertical-align:top'>{side}</td>"
+            f"{cell}{html.escape(labels[r.finding_id])} ({ANSWER.label(r.state, lang)})</td>"
+            f"{cell}{_ui('lr', lang)} {r.lr:.2g} <i>({basis})</i><br><small>{frequency}</small></td>"
+            f"{cell}{source}{note}</td></tr>"
         )
     return f'<table class="bp-why">{"".join(rows)}</table>'
 
