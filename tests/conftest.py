@@ -1,4 +1,8 @@
+import re
 import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -57,3 +61,48 @@ def present(tmp_path_factory):
     require_chromium()
     with make_present(tmp_path_factory.mktemp("present")) as url:
         yield url
+
+
+# --- the static export (`make html`), once per session, in English and in 中文 -----------------------------
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+EXPORT_ONE = (
+    "import sys; from pathlib import Path; from backpain.teaching.export import export_notebook\n"
+    "for nb in sys.argv[2:]: print(export_notebook(Path(nb), Path(sys.argv[1])))"
+)
+_SET_LANGUAGE = re.compile(r'backpain\.set_language\(\\"en\\"\)')  # as stored in the .ipynb JSON
+
+
+def export_all(notebooks: list[Path], out: Path) -> Path:
+    """Every notebook exported as `make html` does, into `out`: export_notebook on each (a fresh kernel
+    each), in two processes side by side (one per core), so the nine notebooks take about half the time."""
+    halves = [[str(nb) for nb in notebooks[i::2]] for i in range(2)]
+
+    def export(names):
+        return subprocess.run(
+            [sys.executable, "-c", EXPORT_ONE, str(out), *names], cwd=ROOT, capture_output=True, text=True
+        )
+
+    with ThreadPoolExecutor(2) as pool:
+        for result in pool.map(export, halves):
+            assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(p.stem for p in out.glob("*.html")) == [nb.stem for nb in notebooks]
+    return out
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory) -> Path:
+    """Every notebook exported as `make html` does, into a scratch folder (never build/ in the repository)."""
+    return export_all(NOTEBOOKS, tmp_path_factory.mktemp("html"))
+
+
+@pytest.fixture(scope="session")
+def exported_zh(tmp_path_factory) -> Path:
+    """Every notebook exported in 中文: copies whose first cell says set_language("zh") instead of "en"
+    (each notebook picks its language there, with a comment telling students to), exported the same way."""
+    copies = tmp_path_factory.mktemp("notebooks_zh")
+    for nb in NOTEBOOKS:
+        text, n = _SET_LANGUAGE.subn(r'backpain.set_language(\\"zh\\")', nb.read_text(encoding="utf-8"))
+        assert n == 1, f'{nb.name} does not pick its language with backpain.set_language("en")'
+        (copies / nb.name).write_text(text, encoding="utf-8")
+    return export_all(sorted(copies.glob("*.ipynb")), tmp_path_factory.mktemp("html_zh"))

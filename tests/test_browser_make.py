@@ -2,8 +2,6 @@
 
 import re
 import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -14,10 +12,8 @@ from browser import ROOT, browser_page, free_port, poll, require_chromium, scree
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-EXPORT_ONE = (
-    "import sys; from pathlib import Path; from backpain.teaching.export import export_notebook\n"
-    "for nb in sys.argv[2:]: print(export_notebook(Path(nb), Path(sys.argv[1])))"
-)
+# `exported` (every notebook exported as `make html` does, once per session) is in conftest.py: the
+# layout check (test_layout.py) reads the same pages
 
 
 def test_make_html_runs_the_export_command():
@@ -25,29 +21,6 @@ def test_make_html_runs_the_export_command():
     dry = subprocess.run(["make", "-n", "--no-print-directory", "html"], cwd=ROOT, capture_output=True, text=True)
     assert dry.returncode == 0, dry.stderr
     assert re.search(r"python -m backpain export --out build/html$", dry.stdout, re.M), dry.stdout
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory) -> Path:
-    """Every notebook exported as `make html` does, into a scratch folder (never build/ in the repository).
-
-    `python -m backpain export` runs export_notebook on each notebook in turn (a fresh kernel each); here
-    the same function runs on every notebook, in two processes side by side (one per core), so the nine
-    notebooks take about half the time.
-    """
-    out = tmp_path_factory.mktemp("html")
-    halves = [[str(nb) for nb in NOTEBOOKS[i::2]] for i in range(2)]
-
-    def export(names):
-        return subprocess.run(
-            [sys.executable, "-c", EXPORT_ONE, str(out), *names], cwd=ROOT, capture_output=True, text=True
-        )
-
-    with ThreadPoolExecutor(2) as pool:
-        for result in pool.map(export, halves):
-            assert result.returncode == 0, result.stderr[-3000:]
-    assert sorted(p.stem for p in out.glob("*.html")) == [nb.stem for nb in NOTEBOOKS]
-    return out
 
 
 @pytest.mark.parametrize("name", [nb.stem for nb in NOTEBOOKS])

@@ -296,7 +296,7 @@ def taxonomy_treemap(
 ) -> go.Figure:
     """Categories and causes as nested boxes, sized by how many sources name each cause, coloured by origin.
 
-    Each box's area is one more than its count, so a cause no page names (it comes from the
+    Each box's area is its count plus two, so a cause no page names (it comes from the
     literature) still gets a box big enough for its name; the hover text gives the true count. Every box shows its name (wrapped onto short lines so it fits
     a narrow box): a projector and a printed hand-out cannot hover. Conditions named only in off-topic text are left out unless
     asked for: they are not causes of back pain and would take a fifth of the picture.
@@ -306,7 +306,7 @@ def taxonomy_treemap(
     if not include_unrelated:
         t = t[t.origin != "unrelated"]
     count = n_sources.reindex(t.index).fillna(0).astype(int)
-    size = (count + 1.0).where(t.level == "cause", 0.0)  # +1: a box for every cause, big enough to name
+    size = (count + 2.0).where(t.level == "cause", 0.0)  # +2: a box for every cause, big enough to name
     for node in reversed(t.index.tolist()):  # children before parents: sum up the tree
         parent = t.parent_id[node]
         if pd.notna(parent):
@@ -334,4 +334,4 @@ def taxonomy_treemap(
             tiling=dict(pad=2),
         )
     )
-    return layout(fig, word("taxonomy_title", lang), height=900)
+    return layout(fig, word("taxonomy_title", lang), height=1100)
