@@ -26,6 +26,7 @@ from backpain.ui.browsers import CauseQuotes, RegionExplorer, SourceBrowser
 from backpain.ui.exercise import RubricExercise
 from backpain.ui.finding_form import FindingForm
 from backpain.ui.lab import DifferentialLab
+from backpain.ui.lab_snapshot import lab_snapshot
 from backpain.ui.page_html import render_advice
 from backpain.ui.quiz import CaseQuiz, overview
 from backpain.ui.tables import StudentTable, cause_table, student_table
@@ -200,6 +201,9 @@ def built_in_chinese(kb) -> dict[str, list[str]]:
     shown |= {name: widget_text(widget) for name, widget in widgets.items()}
     labels = {name: interface_items(thing) for name, thing in {**figures, **widgets}.items()}
     shown["render_advice"] = [html_text(render_advice(table, "zh_handan"))]
+    snapshot = lab_snapshot(kb, "renal_colic")  # the hand-out's picture of the lab
+    shown["lab_snapshot"] = [html_text(snapshot.html())]
+    shown |= {f"lab_snapshot {name}": figure_text(fig) for name, fig in snapshot.figures.items()}
     frames = {"cause_table": cause_table(kb.tree(), n_sources, "zh"), "quiz overview": overview(load_cases(kb))}
     frames["flag_rules"] = flag_rules(kb.engine, "zh")
     for name, frame in frames.items():  # column names and entity ids are the code's; values are read
