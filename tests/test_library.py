@@ -180,8 +180,8 @@ def test_treemap_sizes_add_up_and_colours_follow_origin(kb):
     assert all(colour[c] == ORIGIN.colour(origin[c]) for c in tm.ids)
     n = compare.sources_per_cause(kb.mentions)
     leaves = tree[tree.level == "cause"].cause_id
-    for cause in leaves[leaves.isin(size)]:  # a named cause is as big as its count; an unnamed one stays visible
-        assert size[cause] == (n.get(cause, 0) or 0.4), cause
+    for cause in leaves[leaves.isin(size)]:  # its count, plus two so that every box is big enough to name
+        assert size[cause] == n.get(cause, 0) + 2, cause
     unrelated = set(origin.index[origin == "unrelated"])
     assert not unrelated & set(size)  # off-topic conditions only on request
     assert set(size) == set(origin.index) - unrelated
