@@ -134,12 +134,14 @@ def test_an_installed_copy_finds_its_own_data(tmp_path):
 
 
 def test_the_package_data_globs_carry_every_data_file():
-    """pyproject's package-data (read through lib/backpain/data, the link to data/) names every file
-    git tracks in data/, so a wheel built from the repository carries all of them (checked by hand with
-    `pip wheel .`: 38 of 38 files; building one here would need the network for build isolation)."""
+    """pyproject's package-data names every file git tracks in data/ (read through lib/backpain/data, the
+    link to data/) and every non-Python file of the package itself (the lab form's script and style), so a
+    wheel built from the repository carries all of them (checked by hand with `pip wheel .`; building one
+    here would need the network for build isolation)."""
     globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["backpain"]
     package = ROOT / "lib" / "backpain"
-    carried = {p.relative_to(package / "data").as_posix() for g in globs for p in package.glob(g) if p.is_file()}
-    listed = subprocess.run(["git", "ls-files", "-z", "data"], cwd=ROOT, capture_output=True, text=True).stdout
-    tracked = {t.removeprefix("data/") for t in listed.split("\0") if t}
+    carried = {p.relative_to(package).as_posix() for g in globs for p in package.glob(g) if p.is_file()}
+    listed = subprocess.run(["git", "ls-files", "-z", "data", "lib/backpain"], cwd=ROOT, capture_output=True, text=True)
+    tracked = {t.removeprefix("lib/backpain/") for t in listed.stdout.split("\0") if t and not t.endswith(".py")}
+    tracked.discard("data")  # lib/backpain/data itself: the link, not a file
     assert len(tracked) > 30 and tracked <= carried, sorted(tracked - carried)
