@@ -235,7 +235,8 @@ def test_red_flags_stay_on_top_of_the_results_while_the_page_scrolls(lab):
         "p => !!(p.compareDocumentPosition(document.querySelector('.bp-ranking')) & Node.DOCUMENT_POSITION_FOLLOWING)"
     )
     assert panel.evaluate(first)  # the flags come before the ranking
-    page.locator(".bp-lab .bp-why").first.scroll_into_view_if_needed()
+    page.locator(".bp-lab .bp-why").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_function("document.querySelector('.bp-lab .bp-flag-panel').getBoundingClientRect().top <= 20")
     top = "() => document.querySelector('.bp-ranking').getBoundingClientRect().top"
     pinned, ranking = panel.bounding_box()["y"], page.evaluate(top)
     page.mouse.move(900, 500)
