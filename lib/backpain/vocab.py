@@ -108,6 +108,45 @@ MENTION_STANCE = Vocabulary(
     ],
 )
 
+# What went wrong when the extractor is scored against marked causes (notebook 08).
+EXTRACTION_OUTCOME = Vocabulary("extraction outcome", [("miss", "missed", "漏检"), ("false_hit", "false hit", "误检")])
+
+# Why a miss or a false hit happened, in the terms of notebook 08's lesson.
+EXTRACTION_ERROR = Vocabulary(
+    "extraction error",
+    [
+        ("negated", "named on the page as absent", "网页说明不存在"),
+        ("other_sense", "the words occur but do not name this cause here", "词语出现，但此处并非指这个病因"),
+        (
+            "overlap",
+            "the term is known, but a longer or overlapping term won the match",
+            "词条已收录，但被更长或重叠的词条抢先匹配",
+        ),
+        ("chinese_phrasing", "a Chinese phrasing the lexicon lacks", "词表缺少的中文说法"),
+        ("synonym", "a synonym or paraphrase the lexicon lacks", "词表缺少的同义词或改写"),
+    ],
+)
+
+# Which part of the evaluation set a page belongs to (data/eval).
+EVAL_SPLIT = Vocabulary(
+    "evaluation split",
+    [
+        ("dev", "development (read while tuning)", "开发集（调试时可看）"),
+        ("test", "held out (never read while tuning)", "保留测试集（调试时不看）"),
+        ("example", "the workbook's example pages", "本教材的示例网页"),
+    ],
+)
+
+# The writing system of a page.
+SCRIPT = Vocabulary(
+    "script",
+    [
+        ("latin", "English", "英文"),
+        ("hans", "simplified Chinese", "简体中文"),
+        ("hant", "traditional Chinese", "繁体中文"),
+    ],
+)
+
 PAGE_LANGUAGE = Vocabulary("page language", [("zh", "Chinese", "中文"), ("en", "English", "英文")])
 
 TAXONOMY_LEVEL = Vocabulary("taxonomy level", [("category", "category", "类别"), ("cause", "cause", "病因")])
@@ -249,6 +288,10 @@ REGISTRY = {
         ORIGIN,
         SEGMENT_KIND,
         MENTION_STANCE,
+        EXTRACTION_OUTCOME,
+        EXTRACTION_ERROR,
+        EVAL_SPLIT,
+        SCRIPT,
         PAGE_LANGUAGE,
         TAXONOMY_LEVEL,
         ROLE,

@@ -48,27 +48,21 @@ def evaluate(found: pd.DataFrame, curated: pd.DataFrame) -> tuple[pd.DataFrame, 
     return scores, errors.sort_values(["source_id", "start"]).reset_index(drop=True)
 
 
-def explain(errors: pd.DataFrame, texts: dict[str, str], extractor: Extractor) -> pd.Series:
-    """A reason for each miss or false hit, in the terms of notebook 08's lesson."""
-    reasons = []
+def explain(errors: pd.DataFrame, texts: dict[str, str], extractor: Extractor) -> pd.DataFrame:
+    """Why each miss or false hit happened (an EXTRACTION_ERROR code) and the words around it."""
+    reasons, contexts = [], []
     for r in errors.itertuples():
         text = texts[r.source_id]
-        context = text[max(0, r.start - 15) : r.end + 15].replace("\n", " ")
+        contexts.append("…" + text[max(0, r.start - 15) : r.end + 15].replace("\n", " ") + "…")
         if r.outcome == "false_hit":
-            if r.stance == "negated":
-                reasons.append(f"negated on the page (…{context}…)")
-            else:
-                reasons.append(
-                    f"the words occur but do not name this cause here: another sense, a link, "
-                    f"a treatment or an off-topic item (…{context}…)"
-                )
+            reasons.append("negated" if r.stance == "negated" else "other_sense")
         elif fold(r.quote) in extractor.automaton:
-            reasons.append("the term is known, but a longer or overlapping term won the match")
+            reasons.append("overlap")
         elif any("\u3400" <= ch <= "\u9fff" for ch in r.quote):
-            reasons.append("a Chinese phrasing the lexicon lacks (paraphrase, or a term split by other words)")
+            reasons.append("chinese_phrasing")
         else:
-            reasons.append("a synonym or paraphrase the lexicon lacks")
-    return pd.Series(reasons, index=errors.index, name="reason")
+            reasons.append("synonym")
+    return pd.DataFrame({"reason": reasons, "context": contexts}, index=errors.index)
 
 
 def held_out_evaluation(kb) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -80,7 +74,7 @@ def held_out_evaluation(kb) -> tuple[pd.DataFrame, pd.DataFrame]:
         extractor = Extractor.from_kb(kb, held_out=(s,))
         sc, err = evaluate(extractor.find(texts[s], s), kb.mentions[kb.mentions.source_id == s])
         scores.append(sc)
-        errors.append(err.assign(reason=explain(err, texts, extractor)))
+        errors.append(err.join(explain(err, texts, extractor)))
     return pd.concat(scores), pd.concat(errors, ignore_index=True)
 
 
@@ -126,7 +120,7 @@ def load_unseen(root: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFr
 def score_pages(
     extractor: Extractor, pages: pd.DataFrame, labels: pd.DataFrame, texts: dict[str, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per page: labelled, found, right, recalled; every miss and false hit with its words).
+    """(per page: labelled, found, right, recalled; every miss and false hit with its quote).
 
     Scored per page and cause, whatever the stance: a labelled cause is recalled if the extractor
     finds it anywhere on the page, a found cause is right if the page's labels contain it. Labels
@@ -144,7 +138,7 @@ def score_pages(
         errors += [(p.page_id, c, "false_hit", quotes[c]) for c in sorted(got - want)]
     scores = pd.DataFrame(rows, columns=["page_id", "labelled", "found", "right", "recalled"])
     scores = pages.set_index("page_id")[GROUPS].join(scores.set_index("page_id"))
-    return scores, pd.DataFrame(errors, columns=["page_id", "cause_id", "outcome", "words"])
+    return scores, pd.DataFrame(errors, columns=["page_id", "cause_id", "outcome", "quote"])
 
 
 def pooled(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -251,6 +251,17 @@ TABLE_COLUMNS = {
     "flesch_reading_ease": ("Flesch Reading Ease", "Flesch 易读度"),
     "flesch_kincaid_grade": ("Flesch–Kincaid grade", "Flesch–Kincaid 年级"),
     "pages": ("Pages", "网页"),
+    "page_id": ("Page", "网页"),
+    "original_name": ("File", "文件名"),
+    "encoding": ("Encoding", "编码"),
+    "labelled": ("Causes marked by hand", "人工标注的病因数"),
+    "curated": ("Mentions marked by curators", "人工标注的提及数"),
+    "found": ("Found", "找到"),
+    "right": ("Found and right", "找到且正确"),
+    "recalled": ("Marked and found", "标注且找到"),
+    "split": ("Set", "数据集"),
+    "script": ("Script", "文字"),
+    "context": ("Words around it", "上下文"),
     "notes": ("What is odd about the page", "网页的特别之处"),
 }
 

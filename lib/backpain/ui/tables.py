@@ -23,6 +23,9 @@ import pandas as pd
 from ..i18n import language, pick
 from ..vocab import (
     BASIS,
+    EVAL_SPLIT,
+    EXTRACTION_ERROR,
+    EXTRACTION_OUTCOME,
     FINDING_GROUP,
     GUIDELINE,
     GUIDELINE_STANCE,
@@ -32,6 +35,7 @@ from ..vocab import (
     PAGE_LANGUAGE,
     REFERENCE_STATUS,
     ROLE,
+    SCRIPT,
     SEGMENT_KIND,
     TAXONOMY_LEVEL,
     TREATMENT_CATEGORY,
@@ -61,6 +65,10 @@ VOCAB_COLUMNS: dict[str, Vocabulary] = {
     "guideline": GUIDELINE,
     "category": TREATMENT_CATEGORY,
     "instrument": INSTRUMENT,
+    "outcome": EXTRACTION_OUTCOME,
+    "reason": EXTRACTION_ERROR,
+    "split": EVAL_SPLIT,
+    "script": SCRIPT,
     "status": REFERENCE_STATUS,
 }
 # Columns whose values are phrases of the code (ui/strings.TABLE_VALUES), not data.
