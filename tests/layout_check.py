@@ -72,16 +72,19 @@ _JS = r"""
   const disjoint = (box, frame) =>
     box.right <= frame.left || box.left >= frame.right || box.bottom <= frame.top || box.top >= frame.bottom;
   const plain = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
-  // the horizontal extent in which a node can be seen: ancestors that clip (not scroll) and the page
+  // the part of the page in which a node can be seen: cut by ancestors that clip (overflow hidden or
+  // clip), up to the first ancestor that scrolls on that axis (what it hides can be scrolled to; the
+  // page's own scroll box included), and by the page's width
   const seenIn = node => {
-    let frame = {left: -1e9, top: -1e9, right: 1e9, bottom: 1e9};
-    for (let e = node.parentElement; e; e = e.parentElement) {
-      const s = getComputedStyle(e);
-      if (['hidden', 'clip'].includes(s.overflowX) || ['hidden', 'clip'].includes(s.overflowY)) {
-        const r = e.getBoundingClientRect();
-        if (['hidden', 'clip'].includes(s.overflowX)) { frame.left = Math.max(frame.left, r.left); frame.right = Math.min(frame.right, r.right); }
-        if (['hidden', 'clip'].includes(s.overflowY)) { frame.top = Math.max(frame.top, r.top); frame.bottom = Math.min(frame.bottom, r.bottom); }
-      }
+    const frame = {left: -1e9, top: -1e9, right: 1e9, bottom: 1e9};
+    let x = true, y = true;
+    for (let e = node.parentElement; e && (x || y); e = e.parentElement) {
+      const s = getComputedStyle(e), r = e.getBoundingClientRect();
+      if (x && ['auto', 'scroll'].includes(s.overflowX)) x = false;
+      else if (x && ['hidden', 'clip'].includes(s.overflowX)) { frame.left = Math.max(frame.left, r.left); frame.right = Math.min(frame.right, r.right); }
+      if (y && ['auto', 'scroll'].includes(s.overflowY)) y = false;
+      else if (y && ['hidden', 'clip'].includes(s.overflowY) && e !== document.body && e !== document.documentElement)
+        { frame.top = Math.max(frame.top, r.top); frame.bottom = Math.min(frame.bottom, r.bottom); }
     }
     const page = document.documentElement;
     frame.left = Math.max(frame.left, -window.scrollX);

@@ -26,11 +26,14 @@ PANELS = ".jp-OutputArea-output"  # every output a notebook shows: widgets, HTML
 
 
 def _charts_drawn(page, timeout: int = 60_000) -> None:
-    """Wait until every plotly chart on the page has drawn at its container's current width."""
+    """Wait until every plotly chart on the page has drawn at its layout's width, and a responsive chart
+    without a fixed width at its container's current width (plotly redraws those after a resize)."""
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot')].every(gd => {"
-        " const svg = gd.querySelector('.main-svg'); if (!svg || !gd._fullLayout) return false;"
-        " return Math.abs(svg.getBoundingClientRect().width - gd.getBoundingClientRect().width) < 2; })",
+        " const svg = gd.querySelector('.main-svg'); const full = gd._fullLayout; if (!svg || !full) return false;"
+        " if (Math.abs(svg.getBoundingClientRect().width - full.width) >= 2) return false;"
+        " const fixed = gd.layout && gd.layout.width; const responsive = gd._context && gd._context.responsive;"
+        " return fixed || !responsive || Math.abs(full.width - gd.getBoundingClientRect().width) < 2; })",
         timeout=timeout,
     )
 
