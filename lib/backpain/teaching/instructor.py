@@ -7,8 +7,9 @@ a solution cell (English and Chinese) and, where given, a code cell that reprodu
 The same cell tags decide what a projected app leaves out: the Voilà template of `make present`
 (share/jupyter/voila/templates/backpain/index.html.j2) removes every cell tagged with one of
 HIDDEN_IN_APPS before running the notebook. "instructor" marks printouts kept for instructors (and for
-nbval to check figures), "exercise" marks "run this code" tasks meant for JupyterLab, and "solution"
-marks the cells this script adds. Students opening the notebooks in JupyterLab still see every cell.
+nbval to check figures), "exercise" marks "run this code" tasks meant for JupyterLab, "handout" marks
+a static picture of a live widget shown above it (for the exported hand-out), and "solution" marks the
+cells this script adds. Students opening the notebooks in JupyterLab still see every cell.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[3]
 SOLUTIONS = ROOT / "instructor" / "solutions.yaml"
 EXERCISE = re.compile(r"^### Exercise (\d+)", re.M)
 SOLUTION_TAG = "solution"
-HIDDEN_IN_APPS = ("instructor", "exercise", SOLUTION_TAG)
+HIDDEN_IN_APPS = ("instructor", "exercise", "handout", SOLUTION_TAG)
 
 
 def hidden_in_apps(cell) -> bool:
