@@ -140,7 +140,9 @@ def test_body_map_regions_organs_and_causes(kb):
     assert set(flank.index) == set(expected.cause_id) and (flank.lr_pos > 1).all()
     assert flank.lr_pos.is_monotonic_decreasing
     fig = bodymap.body_map(regions, organs, kb.engine, "zh", selected="flank_left")
-    assert len([s for s in fig.layout.shapes if s.type == "rect"]) == len(regions)
+    drawn = [s for s in fig.layout.shapes if s.type == "rect" and s.opacity == 0.35]  # regions, not name grounds
+    assert len(drawn) == len(regions)
+    assert max(s.line.width for s in drawn) == 4, "the selected region is outlined"
     assert any("左侧腰部" in t.text[0] for t in fig.data if t.mode == "text")
     with pytest.raises(ValueError, match="not a spinal level range"):
         anatomy.level_range("T13-L1")

@@ -38,7 +38,7 @@ def show_plotly_json(out: w.Output, figure_json: str) -> None:
 
         with out:
             out.clear_output(wait=True)
-            figure = {**json.loads(figure_json), "config": {"responsive": True, "displaylogo": False}}
+            figure = {**json.loads(figure_json), "config": {"displaylogo": False}}
             display({"application/vnd.plotly.v1+json": figure}, raw=True)
 
 

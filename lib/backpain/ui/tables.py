@@ -203,10 +203,10 @@ def _bundle() -> str:
 
 STYLE = (
     "<style>.bp-table td, .bp-table th {text-align:left !important; vertical-align:top; padding:3px 10px}"
-    ".bp-table td {max-width:40em; white-space:normal} .bp-table .bp-nowrap {white-space:nowrap}"
+    ".bp-table td {max-width:40em; white-space:normal} .bp-table td.bp-nowrap {white-space:nowrap}"
     ".bp-table td.bp-long {min-width:22em}"
     ".bp-table {border-collapse:collapse} .bp-table tr:nth-child(even) {background:#f6f6f6}"
-    ".bp-table th {border-bottom:1px solid #999; word-break:keep-all}</style>"  # a heading breaks between words
+    ".bp-table th {border-bottom:1px solid #999; word-break:keep-all; white-space:normal}</style>"  # between words
 )
 
 
