@@ -39,18 +39,23 @@ def _answer(page, group: str, cause: str, urgency: str, correct: str) -> None:
     page.wait_for_selector(f".bp-feedback-part[data-part='cause'][data-correct='{correct}']", timeout=30_000)
 
 
+def _score_reads(page, text: str) -> None:
+    """The score is its own widget, updated just after the verdict: wait for it to read `text`."""
+    page.wait_for_function("t => document.querySelector('.bp-score').innerText.includes(t)", arg=text, timeout=30_000)
+
+
 def test_quiz_a_student_answers_and_switches_to_chinese(browser, present):
     with browser_page(browser, 1300, 1200) as (page, _requests):
         page.goto(f"{present}/voila/render/07_case_quiz.ipynb", wait_until="domcontentloaded", timeout=SERVED_WITHIN)
         page.wait_for_selector(".bp-case", timeout=SERVED_WITHIN)
         assert "import backpain" not in page.content()  # code hidden
         _answer(page, "mechanical", "Lumbar muscle strain (chronic overuse)", "routine", "true")
-        assert "1/1 causes" in page.inner_text(".bp-score")
+        _score_reads(page, "1/1 causes")
         screenshot(page, "07_quiz_feedback")
         page.get_by_role("button", name=QUIZ["next"][EN]).click()
         page.wait_for_function("document.querySelector('.bp-case').textContent.includes('2/')", timeout=30_000)
         _answer(page, "visceral", "Angina pectoris", "emergency", "false")
-        assert "1/2 causes" in page.inner_text(".bp-score")
+        _score_reads(page, "1/2 causes")
         screenshot(page, "07_quiz_wrong_en")
 
         page.get_by_role("button", name="中文").click()

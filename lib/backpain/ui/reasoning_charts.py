@@ -53,8 +53,12 @@ def ranking_bar(diff, lang: str | None = None, n: int = 12) -> go.Figure:
             customdata=top.index,
         )
     )
+    upper = max(100 * top.posterior.max() * 1.25, 5)  # room for the label right of the longest bar
     fig.update_layout(
-        xaxis=dict(title=_t("posterior", lang), range=[0, max(100 * top.posterior.max() * 1.25, 5)]),
+        # a probability: no tick past 100 %, even where the axis runs on to hold a label
+        xaxis=dict(
+            title=_t("posterior", lang), range=[0, upper], tickvals=list(range(0, 101, 20)) if upper > 100 else None
+        ),
         height=90 + 28 * len(top),
         showlegend=False,
     )
