@@ -188,6 +188,15 @@ def test_lab_refuses_an_unknown_language(kb):
         DifferentialLab(kb, lang="fr")
 
 
+def test_a_new_patient_is_announced_in_the_labs_language(kb):
+    lab = DifferentialLab(kb, lang="zh")
+    assert "验前概率" in lab.message.value and "pre-test" not in lab.message.value
+    lab.language.value = "en"
+    assert "pre-test" in lab.message.value
+    lab.set_answer("loc_lumbar", "present")
+    assert lab.message.value == "", "said only while nothing is set"
+
+
 def test_why_panel_in_chinese_shows_the_chinese_notes(kb):
     lab = DifferentialLab(kb, lang="zh")
     lab.preset.value = "renal_colic"

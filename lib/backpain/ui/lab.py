@@ -182,7 +182,7 @@ class DifferentialLab:
             self.message.value = _error(str(error))
             return
         lang = self.lang
-        self.message.value = html.escape(self.result.message or "")
+        self.message.value = "" if self.result.message is None else html.escape(_ui("pretest", lang))
         self.flags.value = render_flags(self.result, lang)
         self._draw("ranking", self.ranking_out, ranking_bar(self.result, lang))
         self._draw("split", self.split_out, split_bar(self.result, lang))

@@ -26,6 +26,10 @@ COMMON = {
 }
 
 LAB = {
+    "pretest": (
+        "No findings set yet: these are the pre-test probabilities for the setting.",
+        "尚未设定任何发现：以下是该就诊场景的验前概率。",
+    ),
     "disclaimer": (
         "⚠ Teaching model, not a clinical tool: it shows how evidence shifts a differential; it never diagnoses.",
         "⚠ 教学模型，不是临床工具：演示证据如何改变鉴别诊断，不作任何诊断。",
