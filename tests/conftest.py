@@ -1,3 +1,4 @@
+import os
 import re
 import shutil
 import subprocess
@@ -90,19 +91,44 @@ def export_all(notebooks: list[Path], out: Path) -> Path:
     return out
 
 
+def export_once(tmp_path_factory, name: str, make) -> Path:
+    """`make(folder)` run once per test run, not once per xdist worker: the export fixtures are used by
+    modules on both workers, and two workers exporting at once ran four kernels on two cores (a kernel
+    then missed its start-up deadline in CI). The first worker exports under a lock; the other waits
+    and reads the same folder."""
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's folder, above each worker's own
+    out, done = shared / name, shared / f"{name}.done"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            make(out)
+            done.touch()
+    return out
+
+
 @pytest.fixture(scope="session")
 def exported(tmp_path_factory) -> Path:
     """Every notebook exported as `make html` does, into a scratch folder (never build/ in the repository)."""
-    return export_all(NOTEBOOKS, tmp_path_factory.mktemp("html"))
+    return export_once(tmp_path_factory, "html", lambda out: export_all(NOTEBOOKS, out))
 
 
 @pytest.fixture(scope="session")
 def exported_zh(tmp_path_factory) -> Path:
     """Every notebook exported in 中文: copies whose first cell says set_language("zh") instead of "en"
     (each notebook picks its language there, with a comment telling students to), exported the same way."""
-    copies = tmp_path_factory.mktemp("notebooks_zh")
-    for nb in NOTEBOOKS:
-        text, n = _SET_LANGUAGE.subn(r'backpain.set_language(\\"zh\\")', nb.read_text(encoding="utf-8"))
-        assert n == 1, f'{nb.name} does not pick its language with backpain.set_language("en")'
-        (copies / nb.name).write_text(text, encoding="utf-8")
-    return export_all(sorted(copies.glob("*.ipynb")), tmp_path_factory.mktemp("html_zh"))
+
+    def make(out: Path) -> None:
+        copies = out.with_name("notebooks_zh")
+        copies.mkdir(exist_ok=True)
+        for nb in NOTEBOOKS:
+            text, n = _SET_LANGUAGE.subn(r'backpain.set_language(\\"zh\\")', nb.read_text(encoding="utf-8"))
+            assert n == 1, f'{nb.name} does not pick its language with backpain.set_language("en")'
+            (copies / nb.name).write_text(text, encoding="utf-8")
+        export_all(sorted(copies.glob("*.ipynb")), out)
+
+    return export_once(tmp_path_factory, "html_zh", make)

@@ -109,10 +109,12 @@ def test_presenting_mode_by_url_scales_text_widgets_and_charts(browser, present)
         screenshot(page, "presenting_03_en_1280")
         screenshot(page.locator("#rendered_cells .js-plotly-plot").first, "presenting_03_heatmap_1280")
 
-        # the choice is kept for the tab: the same app without the parameter is still scaled; ?present=0 ends it
-        _open_app(page, app, ready)
+        # the choice is kept for the tab: another app without the parameter is still scaled; ?present=0
+        # ends it (the light start page: each Voilà load runs its notebook again)
+        start = f"{present}/voila/render/00_start_here.ipynb"
+        _open_app(page, start, BODY)
         assert page.evaluate("document.documentElement.classList.contains('bp-present')")
-        _open_app(page, app + "?present=0", ready)
+        _open_app(page, start + "?present=0", BODY)
         assert not page.evaluate("document.documentElement.classList.contains('bp-present')")
 
 

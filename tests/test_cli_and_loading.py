@@ -145,3 +145,17 @@ def test_the_package_data_globs_carry_every_data_file():
     tracked = {t.removeprefix("lib/backpain/") for t in listed.stdout.split("\0") if t and not t.endswith(".py")}
     tracked.discard("data")  # lib/backpain/data itself: the link, not a file
     assert len(tracked) > 30 and tracked <= carried, sorted(tracked - carried)
+
+
+def test_showing_a_chart_in_a_new_kernel_builds_no_iri_grammar():
+    """plotly's renderers import nbformat, which imports jsonschema; from 4.25 jsonschema imports
+    rfc3987-syntax, which builds its grammars at import (~3 s of every kernel that shows a chart). The
+    pinned jsonschema leaves it out: the modules a first chart loads must not include it."""
+    code = (
+        "import sys, plotly.io as pio, plotly.graph_objects as go\n"
+        "pio.renderers.default = 'plotly_mimetype'\n"
+        "go.Figure(go.Bar(x=[1], y=[2]))._repr_mimebundle_()\n"
+        "print('nbformat' in sys.modules, 'jsonschema' in sys.modules, 'rfc3987_syntax' in sys.modules)"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["True", "True", "False"], shown.stdout + shown.stderr

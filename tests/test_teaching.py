@@ -80,7 +80,9 @@ def test_instructor_copies_run_with_their_solutions(tmp_path):
     out = tmp_path / "instructor"
     assert instructor.run(out) == 0
     km = KernelManager(kernel_name="python3", transport="ipc", connection_file=str(tmp_path / "kernel.json"))
-    client = NotebookClient(nbformat.v4.new_notebook(), km=km, timeout=300, resources={"metadata": {"path": str(out)}})
+    client = NotebookClient(
+        nbformat.v4.new_notebook(), km=km, timeout=300, startup_timeout=300, resources={"metadata": {"path": str(out)}}
+    )
     ran = []
     with client.setup_kernel():
         for path in NOTEBOOKS:

@@ -37,7 +37,8 @@ def export_notebook(path: Path, out_dir: Path, timeout: int = 300) -> Path:
     previous = os.environ.get("PLOTLY_RENDERER")
     os.environ["PLOTLY_RENDERER"] = "notebook"  # inherited by the kernel: plotly.js inline, offline
     try:
-        ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(
+        # startup_timeout: a fresh kernel on a busy machine can take longer than nbclient's 60 s to answer
+        ExecutePreprocessor(timeout=timeout, startup_timeout=timeout, kernel_name="python3").preprocess(
             nb, {"metadata": {"path": str(path.parent)}}
         )
     finally:
