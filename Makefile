@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+HUB_STAMP := $(VENV)/.installed-singleuser
 PORT   ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -24,11 +25,16 @@ $(STAMP): requirements.txt pyproject.toml share/jupyter/lab/settings/overrides.j
 
 setup: $(STAMP)
 
+# what a student's server on a hub adds (jupyterhub-singleuser, nbgitpuller): for the class-on-a-hub test
+$(HUB_STAMP): $(STAMP) deploy/requirements-singleuser.txt
+	$(BIN)/python -m pip install --quiet -r deploy/requirements-singleuser.txt
+	touch $(HUB_STAMP)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_FLAGS) \
 	  notebooks/00_start_here.ipynb
 
-test: $(STAMP)
+test: $(STAMP) $(HUB_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope tests --nbval-lax --nbval-current-env notebooks
 
 validate: $(STAMP)
@@ -57,8 +63,7 @@ bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do [ $$f = benchmarks/bench_hub.py ] || $(BIN)/python $$f || exit 1; done
 
 # A simulated class on a local JupyterHub (loopback only); see deploy/README.md. Minutes, not seconds.
-bench-hub: $(STAMP)
-	$(BIN)/python -m pip install --quiet jupyterhub==6.1.1
+bench-hub: $(STAMP) $(HUB_STAMP)
 	$(BIN)/python benchmarks/bench_hub.py 5 10
 
 clean:

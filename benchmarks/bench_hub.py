@@ -1,18 +1,24 @@
 """A whole class at once: JupyterHub on this machine (127.0.0.1 only) with N simulated students.
 
-For each N it starts a fresh JupyterHub (DummyAuthenticator, SimpleLocalProcessSpawner, one home folder
-per student seeded with a copy of notebooks/, single-user servers run by this repository's .venv) behind
-configurable-http-proxy, then N students at the same moment: log in (the hub's REST API: create the
-user, get their own token, start their server, wait until ready), fetch notebooks/04_differential_lab.ipynb
-through their server's contents API, start a kernel, run the notebook's code cells over the kernel
-websocket, set findings in the lab, and save a file of their own. It prints, per N: time to first page
-and to a ready lab (median, p95), memory per student (RSS and PSS of each server plus its kernels, from
-/proc), whole-node memory, CPU seconds per student, failures, and the students a 24 GiB node and a core
-would hold. Then it stops everything it started (process groups of hub, proxy, servers and kernels).
+For each N it starts a fresh JupyterHub configured by the course's own file, deploy/tljh/jupyterhub_config.py
+(nbgitpuller default URL, spawn limits and timeouts), with only what this machine needs on top: loopback
+ports, the DummyAuthenticator, SimpleLocalProcessSpawner with one home folder per student under a scratch
+folder, single-user servers run by this repository's .venv, behind configurable-http-proxy. The course
+repository the students pull is a git repository on this machine holding notebooks/ (BACKPAIN_REPO).
+
+Then N students at the same moment: log in (the hub's REST API: create the user, get their own token,
+start their server, wait until ready), open their server's default URL (nbgitpuller's page) and pull the
+workbook through nbgitpuller's API into ~/backpain-workbook, open notebooks/04_differential_lab.ipynb (a
+session, as JupyterLab does), run its code cells over the kernel websocket, set findings in the lab, edit
+the notebook and save a file of their own, then pull again (the next class's link) and check their edit
+is still there. It prints, per N: time to first page and to a ready lab (median, p95), memory per student
+(RSS and PSS of each server plus its kernels, from /proc), whole-node memory, CPU seconds per student,
+failures, and the students a 24 GiB node and a core would hold. Then it stops everything it started
+(process groups of hub, proxy, servers and kernels). tests/test_class_on_a_hub.py runs it with N = 3.
 
 The hub tools (deploy/requirements-hub.txt and configurable-http-proxy) are installed into a scratch
 folder under /tmp (reused between runs), never into the workbook's .venv. The single-user servers need
-`jupyterhub-singleuser` in .venv (`.venv/bin/pip install jupyterhub==6.1.1`; not in requirements.txt).
+deploy/requirements-singleuser.txt in .venv (`make bench-hub` and `make test` install it).
 
     python benchmarks/bench_hub.py [N ...] [--timeout SECONDS] [--tools DIR]     (default: 5 10)
 """
@@ -41,9 +47,20 @@ import websocket
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 HUB_REQUIREMENTS = ROOT / "deploy" / "requirements-hub.txt"
+COURSE_CONFIG = ROOT / "deploy" / "tljh" / "jupyterhub_config.py"
 CHP_VERSION = "5.3.0"
-NOTEBOOK = "notebooks/04_differential_lab.ipynb"
+WORKBOOK = "backpain-workbook"  # the folder nbgitpuller pulls into (the course config's targetpath)
+NOTEBOOK = f"{WORKBOOK}/notebooks/04_differential_lab.ipynb"
 FINDINGS = ["char_colicky", "loc_flank_left"]
+FIND_LAB = (  # the lab the notebook drew (its cell does not name it)
+    "import gc as _gc\nfrom backpain.ui.lab import DifferentialLab as _Lab\n"
+    "_lab = next(o for o in _gc.get_objects() if isinstance(o, _Lab))\n"
+    "print(_lab.form.model_id)"
+)
+CHECK_LAB = (
+    f"assert sorted(_lab.findings_set()[0]) == {sorted(FINDINGS)!r}, _lab.findings_set()\n"
+    f"assert sorted(_lab.result.present) == {sorted(FINDINGS)!r}, _lab.result.present"
+)
 NODE_GIB = 24
 CLASS_WINDOW_S = 60  # "per core": how many students one core brings to a ready lab within this window
 MARK = "BACKPAIN_BENCH_HUB"  # environment marker on every process this benchmark starts
@@ -52,11 +69,11 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 TICK = os.sysconf("SC_CLK_TCK")
 
 CONFIG = """\
-# written by benchmarks/bench_hub.py for one run; everything on 127.0.0.1
-import shutil
-from pathlib import Path
-
+# written by benchmarks/bench_hub.py for one run: the course's own settings, then this machine's
 c = get_config()  # noqa
+load_subconfig({course!r})  # noqa: F821 - nbgitpuller default URL (BACKPAIN_REPO), spawn limits, timeouts
+
+# only what a loopback test hub needs on top: everything on 127.0.0.1, dummy logins, local processes
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = {hub_port}
@@ -76,22 +93,19 @@ c.SimpleLocalProcessSpawner.home_dir_template = {run!r} + "/homes/{{username}}"
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {args!r}  # --allow-root only where this runs as root (a container)
-c.Spawner.default_url = "/lab/tree/notebooks/00_start_here.ipynb"
 c.Spawner.environment = {{"PATH": {path!r}, {mark!r}: {run!r}}}
-c.Spawner.start_timeout = {spawn_timeout}
-c.Spawner.http_timeout = {spawn_timeout}
-
-
-def seed_notebooks(spawner):
-    # each student gets their own copy once; a restart keeps their edits
-    home = Path(spawner.home_dir)
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "notebooks").exists():
-        shutil.copytree({notebooks!r}, home / "notebooks")
-
-
-c.Spawner.pre_spawn_hook = seed_notebooks
 """
+
+
+def course_repository(run: str) -> str:
+    """The course repository as the hub's students see it: a git repository on this machine holding the
+    current notebooks/ (the working tree's, committed or not), as a file:// URL for nbgitpuller."""
+    repo = Path(run, "workbook")
+    shutil.copytree(ROOT / "notebooks", repo / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    git = ["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@127.0.0.1"]
+    for args in (["init", "--quiet", "--initial-branch=main"], ["add", "."], ["commit", "--quiet", "-m", "workbook"]):
+        subprocess.run(git + args, check=True, timeout=60)
+    return repo.as_uri()
 
 
 def free_port() -> int:
@@ -292,29 +306,58 @@ def kill_all(run: str, hub: subprocess.Popen | None) -> None:
 
 
 class Kernel:
-    """A kernel client over the server's websocket (the legacy JSON protocol, no subprotocol)."""
+    """A kernel client over the server's websocket (the legacy JSON protocol, no subprotocol). Like
+    JupyterLab, it reconnects with the same session id when the server drops the socket (a missed ping
+    on a busy machine); the server keeps the messages meanwhile and replays them."""
+
+    MAX_RECONNECTS = 10
 
     def __init__(self, ws_url: str, token: str, username: str, timeout: float):
-        self.ws = websocket.create_connection(
-            "ws://" + checked(ws_url).removeprefix("http://"),
-            header=[f"Authorization: token {token}"],
-            timeout=timeout,
-        )
+        self.url, self.token, self.timeout = "ws://" + checked(ws_url).removeprefix("http://"), token, timeout
+        self.ws = self.connect()
         self.session = uuid.uuid4().hex
         self.username = username
+        self.reconnects = 0
 
-    def request(self, msg_type: str, content: dict, deadline: float) -> tuple[dict, list[str]]:
+    def connect(self) -> websocket.WebSocket:
+        return websocket.create_connection(
+            self.url, header=[f"Authorization: token {self.token}"], timeout=self.timeout
+        )
+
+    def reconnect(self) -> None:
+        self.reconnects += 1
+        if self.reconnects > self.MAX_RECONNECTS:
+            raise ConnectionError(f"the kernel websocket dropped {self.reconnects} times")
+        self.close()
+        self.ws = self.connect()
+
+    def receive(self, deadline: float):
+        """The next frame, reconnecting (and waiting on) where the server dropped the socket."""
+        while True:
+            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                frame = self.ws.recv()
+            except (websocket.WebSocketConnectionClosedException, ConnectionError):
+                frame = None
+            if frame:
+                return frame
+            self.reconnect()
+
+    def request(self, msg_type: str, content: dict, deadline: float) -> tuple[dict | None, list[str], str]:
+        """Send one shell message; wait for its reply (a comm message has none) and the kernel idle again.
+        Returns (reply, errors, what it printed)."""
         msg_id = uuid.uuid4().hex
         header = {"msg_id": msg_id, "username": self.username, "session": self.session, "msg_type": msg_type,
                   "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}  # fmt: skip
         msg = {"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"}
-        self.ws.send(json.dumps(msg))
-        errors, reply, idle = [], None, False
+        try:
+            self.ws.send(json.dumps(msg))
+        except (websocket.WebSocketConnectionClosedException, ConnectionError):
+            self.reconnect()
+            self.ws.send(json.dumps(msg))
+        errors, printed, reply, idle = [], [], None, False
         while time.monotonic() < deadline:
-            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
-            frame = self.ws.recv()
-            if not frame:
-                raise ConnectionError("the server closed the kernel websocket")
+            frame = self.receive(deadline)
             # Widget state and figures (large, or with binary buffers) are not ours to check; parsing only
             # the small frames that name our request keeps this one client process from starving at N=40.
             if isinstance(frame, bytes) or len(frame) > 50_000 or msg_id not in frame:
@@ -325,27 +368,47 @@ class Kernel:
             kind = m["header"]["msg_type"]
             if kind == "error":
                 errors.append(f"{m['content']['ename']}: {m['content']['evalue']}")
-            elif kind == "stream" and m["content"]["name"] == "stderr":
-                errors.append(m["content"]["text"].strip()[:200])
+            elif kind == "stream":
+                (printed if m["content"]["name"] == "stdout" else errors).append(m["content"]["text"].strip()[:200])
             elif kind.endswith("_reply"):
                 reply = m
             elif kind == "status" and m["content"]["execution_state"] == "idle":
                 idle = True
-            if reply is not None and idle:
-                return reply, errors
+            if idle and (reply is not None or msg_type == "comm_msg"):
+                return reply, errors, "".join(printed)
         raise TimeoutError(f"{msg_type} not answered in time")
 
-    def run(self, code: str, deadline: float) -> list[str]:
+    def run(self, code: str, deadline: float) -> tuple[list[str], str]:
+        """(errors, what it printed)"""
         content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
                    "allow_stdin": False, "stop_on_error": True}  # fmt: skip
-        reply, errors = self.request("execute_request", content, deadline)
+        reply, errors, printed = self.request("execute_request", content, deadline)
         if reply["content"]["status"] != "ok":
             errors.append(f"status {reply['content']['status']}: {reply['content'].get('evalue', '')}")
-        return errors
+        return errors, printed
+
+    def click(self, comm_id: str, state: dict, deadline: float) -> list[str]:
+        """What the lab's form sends when a student clicks: a widget state update over its comm."""
+        data = {"method": "update", "state": state, "buffer_paths": []}
+        return self.request("comm_msg", {"comm_id": comm_id, "data": data}, deadline)[1]
 
     def close(self):
         with contextlib.suppress(Exception):
             self.ws.close()
+
+
+def pull(me: requests.Session, user: str, query: str) -> None:
+    """nbgitpuller's API, as its page's JavaScript calls it: a stream of events ending in 'finished'."""
+    with me.get(checked(f"{user}/git-pull/api?{query}"), stream=True, timeout=300) as events:
+        events.raise_for_status()
+        for line in events.iter_lines(decode_unicode=True):
+            if line and line.startswith("data:"):
+                event = json.loads(line[5:])
+                if event.get("phase") == "finished":
+                    return
+                if event.get("phase") == "error":
+                    raise RuntimeError(f"nbgitpuller: {event.get('message', '')[:200]}")
+    raise RuntimeError("nbgitpuller's stream ended before 'finished'")
 
 
 def student(name: str, base: str, admin: str, start: threading.Barrier, deadline: float, out: dict) -> None:
@@ -376,38 +439,57 @@ def student(name: str, base: str, admin: str, start: threading.Barrier, deadline
         r["steps"]["server_ready"] = time.monotonic() - t0
         me = session(token)
         user = f"{base}/user/{name}"
+        # the server's default URL (the course config's): nbgitpuller's page, then its pull
+        landing = me.get(checked(f"{user}/"), timeout=120)
+        landing.raise_for_status()
+        if urlsplit(landing.url).path != f"/user/{name}/git-pull":
+            raise RuntimeError(f"the default URL is not nbgitpuller's: {landing.url}")
+        query = urlsplit(landing.url).query
+        pull(me, user, query)
+        r["steps"]["pulled"] = time.monotonic() - t0
         nb = me.get(checked(f"{user}/api/contents/{NOTEBOOK}"), timeout=120)
         nb.raise_for_status()
-        cells = [c["source"] for c in nb.json()["content"]["cells"] if c["cell_type"] == "code"]
+        notebook = nb.json()["content"]
+        cells = [c["source"] for c in notebook["cells"] if c["cell_type"] == "code"]
         r["first_page"] = r["steps"]["notebook_fetched"] = time.monotonic() - t0
-        kid = me.post(checked(f"{user}/api/kernels"), json={"name": "python3"}, timeout=120)
-        kid.raise_for_status()
-        kid = kid.json()["id"]
+        opened = me.post(checked(f"{user}/api/sessions"), timeout=120,
+                         json={"path": NOTEBOOK, "type": "notebook", "name": "", "kernel": {"name": "python3"}})  # fmt: skip
+        opened.raise_for_status()
+        kid = opened.json()["kernel"]["id"]
         kernel = Kernel(f"{user}/api/kernels/{kid}/channels?session_id={uuid.uuid4().hex}", token, name, 120)
         try:
             kernel.request("kernel_info_request", {}, deadline)
             r["steps"]["kernel_ready"] = time.monotonic() - t0
             for code in cells:
-                errors = kernel.run(code, deadline)
+                errors = kernel.run(code, deadline)[0]
                 if errors:
                     raise RuntimeError(f"cell {code.splitlines()[0]!r}: {errors[0]}")
                 if "DifferentialLab(kb)" in code:
                     r["ready_lab"] = r["steps"]["lab_ready"] = time.monotonic() - t0
-            errors = kernel.run(
-                f"lab.set_findings({FINDINGS!r})\n"
-                f"_on = sorted(f for f, c in lab.controls.items() if c.value == 'present')\n"
-                f"assert _on == {sorted(FINDINGS)!r}, _on",
-                deadline,
-            )
+            # set findings as clicks on the lab's form do (its browser side knows the form's comm id from
+            # the widget it drew; this client does not draw, so it asks), then check the lab redrew
+            errors, form = kernel.run(FIND_LAB, deadline)
+            errors = errors or kernel.click(form.strip(), {"answers": dict.fromkeys(FINDINGS, "present")}, deadline)
+            errors = errors or kernel.run(CHECK_LAB, deadline)[0]
             if errors:
-                raise RuntimeError(f"set_findings: {errors[0]}")
+                raise RuntimeError(f"setting findings: {errors[0]}")
             r["steps"]["findings_set"] = time.monotonic() - t0
         finally:
+            r["reconnects"] = kernel.reconnects
             kernel.close()
-        # the student's own work, saved through their server
+        # the student's own work, saved through their server: a note in the lab notebook and a file
+        notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": f"notes of {name}"})
+        saved = me.put(checked(f"{user}/api/contents/{NOTEBOOK}"), timeout=60,
+                       json={"type": "notebook", "format": "json", "content": notebook})  # fmt: skip
+        saved.raise_for_status()
         saved = me.put(checked(f"{user}/api/contents/my_notes_{name}.txt"),
                        json={"type": "file", "format": "text", "content": f"notes of {name}"}, timeout=60)  # fmt: skip
         saved.raise_for_status()
+        # the next class's link pulls again: the student's edit stays
+        pull(me, user, query)
+        again = me.get(checked(f"{user}/api/contents/{NOTEBOOK}"), timeout=120)
+        again.raise_for_status()
+        r["edit_kept"] = again.json()["content"]["cells"][-1]["source"] == f"notes of {name}"
         # and another student's server refuses this student's token
         other = "s001" if name != "s001" else "s002"
         r["foreign_status"] = me.get(checked(f"{base}/user/{other}/api/contents"), timeout=60,
@@ -440,13 +522,13 @@ def run_class(n: int, hub_bin: Path, chp: Path, timeout: float) -> dict:
             singleuser=str(VENV_BIN / "jupyterhub-singleuser"),
             mark=MARK,
             path=f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
-            spawn_timeout=int(timeout),
             args=["--allow-root"] if os.getuid() == 0 else [],
-            notebooks=str(ROOT / "notebooks"),
+            course=str(COURSE_CONFIG),
         )
     )
     base = f"http://{LOOPBACK}:{port}"
-    env = {**os.environ, MARK: run, "PATH": f"{hub_bin}:/usr/local/bin:/usr/bin:/bin"}
+    env = {**os.environ, MARK: run, "PATH": f"{hub_bin}:/usr/local/bin:/usr/bin:/bin",
+           "BACKPAIN_REPO": course_repository(run)}  # fmt: skip
     for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
         env.pop(key, None)
     baseline = node_used()
@@ -495,14 +577,19 @@ def run_class(n: int, hub_bin: Path, chp: Path, timeout: float) -> dict:
         mem = per_student(run)
         steady = node_used()
         listening, connected, problems = socket_audit(run)
-        # each student's file is in their own folder only
+        # each student's file and notebook edit are in their own folder only
         homes = Path(run, "homes")
         leaks = []
         for s in names:
             for other in names:
+                mine = other == s and out[s].get("ok")
                 has = (homes / other / f"my_notes_{s}.txt").exists()
-                if has != (other == s and out[s].get("ok")):
+                if has != mine:
                     leaks.append(f"{s}'s file in {other}'s folder: {has}")
+                lab = homes / other / NOTEBOOK
+                edited = lab.exists() and f"notes of {s}" in lab.read_text(encoding="utf-8")
+                if edited != mine:
+                    leaks.append(f"{s}'s edit in {other}'s notebook: {edited}")
         ok = [out[s] for s in names if out[s].get("ok")]
         result.update(
             ok=len(ok),
@@ -514,6 +601,8 @@ def run_class(n: int, hub_bin: Path, chp: Path, timeout: float) -> dict:
             kernel_ready=[r["steps"]["kernel_ready"] for r in ok],
             findings_set=[r["steps"]["findings_set"] for r in ok],
             foreign=sorted({r["foreign_status"] for r in ok}),
+            edits_kept=sum(r["edit_kept"] for r in ok),
+            reconnects=sum(out[s].get("reconnects", 0) for s in names),
             rss=[m["rss"] for m in mem.values()],
             pss=[m["pss"] for m in mem.values()],
             cpu=[m["cpu"] for m in mem.values()],
@@ -564,11 +653,12 @@ def report(r: dict) -> None:
         )
         print(f"   one core            {CLASS_WINDOW_S / cpu:4.0f} students to a ready lab per {CLASS_WINDOW_S} s "
               f"({cpu:.1f} CPU s each)")  # fmt: skip
+    print(f"   kernel websockets   {r['reconnects']} dropped by the server and reconnected")
     lis, con = r["sockets"]
     print(f"   loopback only       {lis} listening, {con} connected sockets: "
           f"{'all 127.0.0.1' if not r['problems'] else r['problems'][:3]}")  # fmt: skip
-    print(f"   own folders         {'each file only in its owner folder' if not r['folders'] else r['folders'][:3]}; "
-          f"another student's server answered {r['foreign']}")  # fmt: skip
+    print(f"   own folders         {'each file and edit only in its owner folder' if not r['folders'] else r['folders'][:3]}; "
+          f"{r.get('edits_kept', 0)} of {r['ok']} edits kept by a second pull; another student's server answered {r['foreign']}")  # fmt: skip
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 checkout=/opt/backpain-workbook
 if [ -d "$checkout/.git" ]; then git -C "$checkout" pull --ff-only; else git clone "$repo" "$checkout"; fi
 (cd "$checkout" && /opt/tljh/user/bin/python -m pip install -r requirements.txt)
-# nbgitpuller is in TLJH's user environment already; pin the version the benchmark used
-/opt/tljh/user/bin/python -m pip install nbgitpuller==1.3.0
+# nbgitpuller is in TLJH's user environment already; pin the version the benchmark and the tests use
+/opt/tljh/user/bin/python -m pip install "$(grep '^nbgitpuller' "$here/../requirements-singleuser.txt")"
 # the workbook runs offline: no news, no update checks in JupyterLab (what `make setup` does in .venv)
 mkdir -p /opt/tljh/user/share/jupyter/lab/settings
 cp "$checkout/share/jupyter/lab/settings/overrides.json" /opt/tljh/user/share/jupyter/lab/settings/

@@ -1,14 +1,16 @@
 # The Littlest JupyterHub: extra hub configuration for the back-pain workbook. install.sh copies it to
 # /opt/tljh/config/jupyterhub_config.d/backpain.py (TLJH loads every .py file there after config.yaml).
 # The same settings work on a plain JupyterHub with SystemdSpawner (pip install jupyterhub-systemdspawner).
+import os
 from urllib.parse import quote
 
 c = get_config()  # noqa: F821
 
 # Every student lands on the start notebook of their own copy: the default URL is nbgitpuller's, so each
 # server start pulls the workbook into ~/backpain-workbook (merging, never overwriting the student's
-# edits) and then opens notebooks/00_start_here.ipynb. install.sh puts the repository's URL in REPO.
-REPO = "https://github.com/OWNER/REPO"
+# edits) and then opens notebooks/00_start_here.ipynb. install.sh puts the repository's URL in REPO;
+# BACKPAIN_REPO, where set, names another (benchmarks/bench_hub.py: a git repository on this machine).
+REPO = os.environ.get("BACKPAIN_REPO", "https://github.com/OWNER/REPO")
 BRANCH = "main"
 c.Spawner.default_url = (
     f"/git-pull?repo={quote(REPO, safe='')}&branch={BRANCH}&targetpath=backpain-workbook"
