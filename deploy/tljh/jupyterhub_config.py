@@ -17,7 +17,7 @@ c.Spawner.default_url = (
     f"&urlpath={quote('lab/tree/backpain-workbook/notebooks/00_start_here.ipynb', safe='')}"
 )
 
-# measured: ~320 MB RSS and ~16 CPU s per student to a ready lab (deploy/README.md); SystemdSpawner
+# measured: ~300 MB RSS and 4-8 CPU s per student to a ready lab (deploy/README.md); SystemdSpawner
 # enforces these per user (config.yaml's limits.* set the same; keep the two in step)
 c.Spawner.mem_limit = "1G"
 c.Spawner.cpu_limit = 1.0
