@@ -66,18 +66,9 @@ def test_exported_charts_never_overprint_or_cut_their_text(browser, exported, ex
     _verdict(found)
 
 
-# Known and not yet fixed: the 02 treemap names all ~110 causes; with every name now shown (wrapped, each
-# box at least two units), plotly still shrinks a dozen names in small boxes below MIN_SIZE at 1280 and
-# 1920. Only that finding is expected to fail (xfail, listed); any other finding fails the test.
-KNOWN = ("02_cause_taxonomy", "treemap label", "too small to read")
-
-
 def _verdict(found: list[str]) -> None:
     lines = [line for f in found if f for line in f.splitlines()]
-    unknown = [line for line in lines if not all(k in line for k in KNOWN)]
-    assert not unknown, "text over text or cut off:\n" + "\n".join(unknown)
-    if lines:
-        pytest.xfail(f"{len(lines)} treemap names drawn below the readable size (known):\n" + "\n".join(lines))
+    assert not lines, "text over text, cut off or too small to read:\n" + "\n".join(lines)
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from backpain.ui import source_charts
 from backpain.ui.browsers import CauseQuotes, SourceBrowser
 from backpain.ui.page_html import quotes_in_context, render_quotes, render_source
 from backpain.ui.tables import cause_table
+from backpain.ui.theme import text_width, wrap
 from backpain.vocab import ORIGIN
 
 
@@ -180,8 +181,12 @@ def test_treemap_sizes_add_up_and_colours_follow_origin(kb):
     assert all(colour[c] == ORIGIN.colour(origin[c]) for c in tm.ids)
     n = compare.sources_per_cause(kb.mentions)
     leaves = tree[tree.level == "cause"].cause_id
-    for cause in leaves[leaves.isin(size)]:  # its count, plus two so that every box is big enough to name
-        assert size[cause] == n.get(cause, 0) + 2, cause
+    floor = {c: n.get(c, 0) + source_charts.CAUSE_FLOOR for c in leaves[leaves.isin(size)]}  # a box to name
+    for cause in floor:  # its count plus three, grown only where its category would be below MIN_CATEGORY
+        in_category = sum(f for c, f in floor.items() if parent[c] == parent[cause])
+        grow = max(1.0, source_charts.MIN_CATEGORY / in_category)
+        assert size[cause] == pytest.approx(floor[cause] * grow), cause
+        assert size[parent[cause]] >= source_charts.MIN_CATEGORY - 1e-9, cause
     unrelated = set(origin.index[origin == "unrelated"])
     assert not unrelated & set(size)  # off-topic conditions only on request
     assert set(size) == set(origin.index) - unrelated
@@ -285,3 +290,21 @@ def test_in_language_shows_the_chinese_twin_of_a_column_in_chinese_mode():
     frame = pd.DataFrame({"note": ["odd", "plain"], "note_zh": ["奇怪", None], "name_en": ["a", "b"]})
     assert in_language(frame, "zh").to_dict("list") == {"note": ["奇怪", "plain"], "name_en": ["a", "b"]}
     assert in_language(frame, "en").to_dict("list") == {"note": ["odd", "plain"], "name_en": ["a", "b"]}
+
+
+def test_wrap_breaks_latin_at_spaces_and_hyphenation_points_and_cjk_into_even_lines():
+    assert wrap("Frozen shoulder", 7) == "Frozen<br>shoulder"
+    assert wrap("Spondylolisthesis", 6) == "Spondylolisthesis"  # a word keeps its line unless asked
+    lines = wrap("Spondylolisthesis", 6, hyphenate=True).split("<br>")
+    assert len(lines) > 1 and all(text_width(line) <= 6 for line in lines)
+    assert "".join(line.removesuffix("-") for line in lines) == "Spondylolisthesis"
+    assert wrap("脊柱骨折", 3) == "脊柱<br>骨折"  # even lines, not 脊柱骨/折
+    assert wrap("压迫神经的严重脊柱疾病", 7) == "压迫神经的严<br>重脊柱疾病"
+
+
+def test_treemap_box_names_drop_asides_but_keep_lists():
+    assert source_charts.short_name("Herpes zoster (shingles), including the pain before the rash") == "Herpes zoster"
+    assert source_charts.short_name("Aortic aneurysm, site unspecified") == "Aortic aneurysm"
+    assert source_charts.short_name("脊柱感染（椎体骨髓炎、椎间盘炎、硬膜外脓肿）") == "脊柱感染"
+    assert source_charts.short_name("Posture, load and lifestyle") == "Posture, load and lifestyle"
+    assert source_charts.two_lines("Psychological and social factors") == "Psychological and<br>social factors"

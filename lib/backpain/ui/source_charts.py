@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import numpy as np
@@ -13,7 +14,7 @@ from plotly.subplots import make_subplots
 from ..i18n import language, lookup
 from ..vocab import GUIDELINE_STANCE, ORIGIN, SEGMENT_KIND
 from .strings import SOURCE_CHARTS, word
-from .theme import FONT, layout, origin_strip, rotated_labels_height, wrap
+from .theme import FONT, layout, origin_strip, rotated_labels_height, text_width, wrap
 
 _t = partial(lookup, SOURCE_CHARTS)
 
@@ -291,22 +292,50 @@ def segment_composition(
     return layout(fig, word("segments_title", lang))
 
 
+# a name's asides: "(shingles)", "（小关节综合征）", ICD-10's ", unspecified" and ", including …"
+_ASIDE = re.compile(r"\s*[(（][^()（）]*[)）]|,\s*(?:site\s+)?unspecified$|,\s*including\b.*$")
+
+
+def short_name(name: str) -> str:
+    """A cause's name without its asides, for a box label; the full name stays in the hover text. A name
+    that is only an aside keeps it."""
+    return _ASIDE.sub("", name).strip() or name
+
+
+def two_lines(name: str) -> str:
+    """A name on at most two lines of about equal width (a category's band holds two lines)."""
+    ems = text_width(name) / 2
+    while wrap(name, ems).count("<br>") > 1:
+        ems += 0.5
+    return wrap(name, ems)
+
+
+CAUSE_FLOOR = 3.0  # added to each cause's page count: a box for a cause no page names
+MIN_CATEGORY = 8.0  # the smallest category, in the same units: room for its name in its band
+
+
 def taxonomy_treemap(
     tree: pd.DataFrame, n_sources: pd.Series, lang: str | None = None, include_unrelated: bool = False
 ) -> go.Figure:
     """Categories and causes as nested boxes, sized by how many sources name each cause, coloured by origin.
 
-    Each box's area is its count plus two, so a cause no page names (it comes from the
-    literature) still gets a box big enough for its name; the hover text gives the true count. Every box shows its name (wrapped onto short lines so it fits
-    a narrow box): a projector and a printed hand-out cannot hover. Conditions named only in off-topic text are left out unless
-    asked for: they are not causes of back pain and would take a fifth of the picture.
+    Each box's area is its count plus three, so a cause no page names (it comes from the literature) still
+    gets a box big enough for its name, and a category is never smaller than MIN_CATEGORY units (the
+    causes of a one-cause category grow to fill it), so its own name fits its band; the hover text gives
+    the true count and the full name. Every box shows its name, without bracketed asides, wrapped onto
+    short lines (long English words hyphenated, Chinese after three characters) so it fits a narrow box: a
+    projector and a printed hand-out cannot hover. Conditions named only in off-topic text are left out
+    unless asked for: they are not causes of back pain and would take a fifth of the picture.
     """
     lang = lang or language()
     t = tree.set_index("cause_id")
     if not include_unrelated:
         t = t[t.origin != "unrelated"]
     count = n_sources.reindex(t.index).fillna(0).astype(int)
-    size = (count + 2.0).where(t.level == "cause", 0.0)  # +2: a box for every cause, big enough to name
+    cause = t.level == "cause"
+    size = (count + CAUSE_FLOOR).where(cause, 0.0)  # a box for every cause, big enough to name
+    in_category = size[cause].groupby(t.parent_id[cause]).transform("sum")
+    size[cause] *= (MIN_CATEGORY / in_category).clip(lower=1)
     for node in reversed(t.index.tolist()):  # children before parents: sum up the tree
         parent = t.parent_id[node]
         if pd.notna(parent):
@@ -322,11 +351,21 @@ def taxonomy_treemap(
     fig = go.Figure(
         go.Treemap(
             ids=t.index,
-            labels=[wrap(n, 7) if level == "cause" else n for n, level in zip(name, t.level)],
+            labels=[
+                wrap(short_name(n), 3 if lang == "zh" else 6, hyphenate=True)
+                if level == "cause"
+                else two_lines(short_name(n))
+                for n, level in zip(name, t.level)
+            ],
             parents=t.parent_id.fillna(""),
             values=size,
             branchvalues="total",
-            marker=dict(colors=[ORIGIN.colour(o) for o in t.origin], line=dict(width=1, color="white")),
+            # pad.t: a category's name sits in a band of its own above its causes, never squeezed
+            marker=dict(
+                colors=[ORIGIN.colour(o) for o in t.origin],
+                line=dict(width=1, color="white"),
+                pad=dict(t=34, l=3, r=3, b=3),
+            ),
             hovertext=hover,
             hoverinfo="text",
             textfont=dict(family=FONT),
@@ -334,4 +373,4 @@ def taxonomy_treemap(
             tiling=dict(pad=2),
         )
     )
-    return layout(fig, word("taxonomy_title", lang), height=1100)
+    return layout(fig, word("taxonomy_title", lang), height=1450)

@@ -11,11 +11,14 @@ estimated width (a CJK character is about one em, a Latin one about half).
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 import unicodedata
 
 import ipywidgets as w
 import plotly.graph_objects as go
+import pyphen
 
 from ..vocab import ORIGIN
 
@@ -85,20 +88,50 @@ def shorten(text: str, ems: float) -> str:
     return out.rstrip() + "…"
 
 
-def wrap(text: str, ems: float) -> str:
+@functools.cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US")  # its patterns break medical words where a reader expects
+
+
+def _hyphenated(word: str, ems: float) -> list[str]:
+    """A Latin word wider than `ems` in pieces that fit, each but the last ending in "-", broken only at
+    the word's hyphenation points (a piece with no such point stays whole)."""
+    pieces = []
+    while text_width(word) > ems:
+        fits = [(head, tail) for head, tail in _hyphenator().iterate(word) if text_width(head + "-") <= ems]
+        if not fits:
+            break
+        head, word = fits[0]  # iterate() yields the longest head first
+        pieces.append(head + "-")
+    return [*pieces, word]
+
+
+def wrap(text: str, ems: float, hyphenate: bool = False) -> str:
     """`text` broken into lines (with <br>) of about `ems` ems at most: at spaces for Latin text (a
-    longer word keeps a line of its own), after any character for CJK text. Existing <br> are kept."""
+    longer word keeps a line of its own, or with `hyphenate` is broken at its hyphenation points), after
+    any character for CJK text ("脊柱/骨折", not "脊柱骨/折"). Existing <br> are kept."""
     lines = []
     for part in text.split("<br>"):
         line = ""
         for token in re.findall(r"\S+\s*|\s+", part):
             wide = any(unicodedata.east_asian_width(c) in "WF" for c in token)
-            pieces = list(token) if wide and text_width(token) > ems else [token]  # a CJK run wraps anywhere
+            if wide and text_width(token) > ems:  # a CJK run wraps anywhere: in lines of even length
+                lines_needed = math.ceil(text_width(token) / ems)
+                step = math.ceil(len(token) / lines_needed)
+                pieces = [token[i : i + step] for i in range(0, len(token), step)]
+            elif hyphenate and text_width(token.rstrip()) > ems:
+                pieces = _hyphenated(token.rstrip(), ems)
+                pieces[-1] += token[len(token.rstrip()) :]
+            else:
+                pieces = [token]
             for piece in pieces:
                 if line and text_width(line + piece.rstrip()) > ems:
                     lines.append(line.rstrip())
                     line = ""
                 line += piece
+                if piece.endswith("-") and piece is not pieces[-1]:
+                    lines.append(line)
+                    line = ""
         lines.append(line.rstrip())
     return "<br>".join(lines)
 
@@ -113,8 +146,6 @@ def _legend_at_bottom(fig: go.Figure) -> None:
 
 def rotated_labels_height(labels, font_size: float, angle: float = 45) -> float:
     """Pixels that tick labels turned by `angle` degrees take up (for a margin that must hold them)."""
-    import math
-
     longest = max((text_width(str(t)) for t in labels), default=0)
     return longest * font_size * math.sin(math.radians(angle)) + font_size + 8
 
