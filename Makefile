@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 HUB_STAMP := $(VENV)/.installed-singleuser
 PORT   ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# kernel messages reach the browser at once, not after a 40 ms delayed ACK (lib/backpain/serving.py)
+KERNEL_WS := backpain.serving.NoDelayKernelConnection
 
 PRESENT_PORT ?= 8866
 PRESENT ?= 0
@@ -32,6 +34,7 @@ $(HUB_STAMP): $(STAMP) deploy/requirements-singleuser.txt
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_FLAGS) \
+	  --ServerApp.kernel_websocket_connection_class=$(KERNEL_WS) \
 	  notebooks/00_start_here.ipynb
 
 test: $(STAMP) $(HUB_STAMP)
@@ -48,6 +51,7 @@ curate: $(STAMP)
 present: $(STAMP)
 	PRESENT=$(PRESENT) JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks --template=backpain \
 	  --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --ServerApp.port_retries=0 --VoilaExecutor.timeout=120 \
+	  --Voila.kernel_websocket_connection_class=$(KERNEL_WS) \
 	  $(if $(filter 1,$(PRESENT)),--VoilaConfiguration.resources="{'present': 1}" \
 	    --Voila.tornado_settings="{'jinja_template_vars': {'present': 1}}") $(VOILA_FLAGS)
 

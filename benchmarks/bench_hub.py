@@ -92,7 +92,7 @@ c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
 c.SimpleLocalProcessSpawner.home_dir_template = {run!r} + "/homes/{{username}}"
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = [{singleuser!r}]
-c.Spawner.args = {args!r}  # --allow-root only where this runs as root (a container)
+c.Spawner.args.extend({args!r})  # the course's own, then --allow-root where this runs as root (a container)
 c.Spawner.environment = {{"PATH": {path!r}, {mark!r}: {run!r}}}
 """
 

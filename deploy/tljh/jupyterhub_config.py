@@ -22,6 +22,9 @@ c.Spawner.default_url = (
 c.Spawner.mem_limit = "1G"
 c.Spawner.cpu_limit = 1.0
 
+# kernel messages reach the student's browser at once, not after a 40 ms delayed ACK (lib/backpain/serving.py)
+c.Spawner.args = ["--ServerApp.kernel_websocket_connection_class=backpain.serving.NoDelayKernelConnection"]
+
 # a class logs in at once: allow every spawn to run, and give a busy 2-core server time to start each
 c.JupyterHub.concurrent_spawn_limit = 100
 c.Spawner.start_timeout = 600
