@@ -30,6 +30,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from backpain.serving import CONNECTION_CLASS
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--headless",
@@ -139,6 +141,7 @@ def jupyterlab(tmp_path: Path):
         f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--ServerApp.kernel_websocket_connection_class={CONNECTION_CLASS}",
     ]
     with server(args, f"/api/status?token={token}", tmp_path / "lab.log") as url:
         yield url, token
@@ -166,6 +169,7 @@ def voila(notebook: str, tmp_path: Path):
         "--VoilaExecutor.timeout=120",
         "--ServerApp.port_retries=0",
         "--template=backpain",
+        f"--Voila.kernel_websocket_connection_class={CONNECTION_CLASS}",
     ]
     with server(args, "/", tmp_path / "voila.log", env={"JUPYTER_PATH": str(ROOT / "share" / "jupyter")}) as url:
         yield url
@@ -311,9 +315,9 @@ def click_finding(page, finding_id: str, state: str = "present") -> None:
     row.locator(f"button.bp-seg-{state}[aria-pressed='true']").wait_for(timeout=30_000)
 
 
+RANKING_NAMES = "() => [...document.querySelectorAll('.bp-ranking .bp-rank-name')].map(n => n.textContent)"
+
+
 def ranking_labels(page) -> list[str]:
-    """The cause labels of the lab's ranking chart, most likely first (read from the plotly graph div)."""
-    return page.evaluate(
-        "() => { const gd = document.querySelector('.bp-ranking .js-plotly-plot');"
-        " return gd ? [...gd.data[0].y].reverse() : []; }"
-    )
+    """The cause names the lab's ranking shows, most likely first."""
+    return page.evaluate(RANKING_NAMES)

@@ -8,7 +8,7 @@ left the machine.
 """
 
 import pytest
-from browser import browser_page, click_finding, external, ranking_labels, screenshot
+from browser import RANKING_NAMES, browser_page, click_finding, external, ranking_labels, screenshot
 
 from backpain.ui.strings import LAB, QUIZ, REASONING_CHARTS
 from backpain.vocab import ANSWER, FINDING_GROUP, SPLIT_GROUP, URGENCY
@@ -98,7 +98,7 @@ def lab_app(browser, present):
         page.goto(
             f"{present}/voila/render/04_differential_lab.ipynb", wait_until="domcontentloaded", timeout=SERVED_WITHIN
         )
-        page.wait_for_selector(".bp-ranking .js-plotly-plot .main-svg", timeout=SERVED_WITHIN)
+        page.wait_for_selector(".bp-ranking .bp-rank", timeout=SERVED_WITHIN)
         assert page.locator(".bp-lab .bp-no-flag").count() == 1
         yield page, requests, ranking_labels(page)
 
@@ -116,10 +116,7 @@ def lab(lab_app):
     page.locator("button", has_text=LAB["reset"][EN]).click()
     page.wait_for_selector(".bp-lab .bp-no-flag")
     page.wait_for_function(  # the whole pre-test ranking drawn again, not just its top cause
-        "want => { const gd = document.querySelector('.bp-ranking .js-plotly-plot');"
-        " return !!gd && !!gd.data && JSON.stringify([...gd.data[0].y].reverse()) === JSON.stringify(want); }",
-        arg=pretest,
-        timeout=30_000,
+        f"want => JSON.stringify(({RANKING_NAMES})()) === JSON.stringify(want)", arg=pretest, timeout=30_000
     )
     assert ranking_labels(page) == pretest
     assert page.locator(".bp-lab .bp-flag").count() == 0
@@ -129,9 +126,7 @@ def lab(lab_app):
 
 def _wait_top(page, predicate_js: str, arg=None):
     page.wait_for_function(
-        "(arg) => { const gd = document.querySelector('.bp-ranking .js-plotly-plot');"
-        " if (!gd || !gd.data) return false; const top = gd.data[0].y[gd.data[0].y.length - 1];"
-        f" return {predicate_js}; }}",
+        f"(arg) => {{ const top = ({RANKING_NAMES})()[0]; return top !== undefined && ({predicate_js}); }}",
         arg=arg,
         timeout=30_000,
     )
@@ -150,7 +145,7 @@ def _to_chinese(page) -> None:
     )
     page.wait_for_function(
         "([f, r]) => document.querySelector('.bp-lab .bp-flags').textContent.includes(f)"
-        " && document.querySelector('.bp-ranking .gtitle').textContent.includes(r)",
+        " && document.querySelector('.bp-ranking-title').textContent.includes(r)",
         arg=[LAB["flags"][ZH], REASONING_CHARTS["ranking"][ZH]],
         timeout=30_000,
     )
@@ -174,7 +169,7 @@ def _assert_lab_labels(page, lang: str) -> None:
     assert LAB["summary"][this] in summary and LAB["summary"][other] not in summary
     buttons = texts(page.locator("button"))
     assert LAB["reset"][this] in buttons and LAB["reset"][other] not in buttons
-    title = page.text_content(".bp-ranking .gtitle")
+    title = page.text_content(".bp-ranking-title")
     assert REASONING_CHARTS["ranking"][this] in title and REASONING_CHARTS["ranking"][other] not in title
     assert page.locator(".widget-dropdown label").first.inner_text().strip() == LAB["preset"][this]
 
@@ -231,11 +226,24 @@ def test_a_chip_clears_its_answer_and_the_form_never_wraps(lab):
     _wait_top(page, "top === arg", pretest[0])
 
 
+def _rest_drawn(page) -> None:
+    """Wait for what the lab redraws once the student pauses (why, ask next, the charts): the 'why' picker
+    follows the ranking's top cause."""
+    page.wait_for_function(
+        f"() => {{ const top = ({RANKING_NAMES})()[0];"
+        " const picker = document.querySelectorAll('.bp-lab .widget-dropdown select')[1];"
+        " const chosen = picker && picker.selectedOptions[0];"
+        " return !!top && !!chosen && chosen.textContent.replace(/\\u00a0/g, ' ').startsWith(top.replace('⚠ ', '')); }",
+        timeout=30_000,
+    )
+
+
 def test_red_flags_stay_on_top_of_the_results_while_the_page_scrolls(lab):
     page = lab
     click_finding(page, "assoc_saddle_anaesthesia")
     panel = page.locator(".bp-lab .bp-flag-panel")
     page.wait_for_selector(".bp-lab .bp-flag[data-flag='cauda_equina']", timeout=30_000)
+    _rest_drawn(page)
     first = (
         "p => !!(p.compareDocumentPosition(document.querySelector('.bp-ranking')) & Node.DOCUMENT_POSITION_FOLLOWING)"
     )

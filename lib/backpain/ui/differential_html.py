@@ -1,4 +1,8 @@
-"""The panels of a differential as HTML: red flags first, then why a cause fits, then what to ask next.
+"""The panels of a differential as HTML: red flags first, the ranking, why a cause fits, what to ask next.
+
+The lab's ranking is HTML rather than a chart: a click changes one widget value and the browser redraws
+it in a few milliseconds (a plotly chart in an Output is drawn anew, ~50 ms), names wrap instead of
+being cut, and it needs no hover. Notebooks draw the same ranking as a chart (reasoning_charts.ranking_bar).
 
 Every piece of page or data text goes through html.escape; the panels carry class names and data
 attributes so the browser tests can find them.
@@ -13,9 +17,9 @@ from functools import partial
 import pandas as pd
 
 from ..i18n import lookup
-from ..vocab import ANSWER, URGENCY, WEIGHT_BASIS
+from ..vocab import ANSWER, ORIGIN, URGENCY, WEIGHT_BASIS
 from .reasoning_charts import percent
-from .strings import LAB
+from .strings import LAB, REASONING_CHARTS
 
 _ui = partial(lookup, LAB)
 
@@ -48,6 +52,39 @@ def render_flags(diff, lang: str) -> str:
         items = ", ".join(html.escape(r[f"name_{lang}"]) for _, r in diff.factors.iterrows())
         parts.append(f'<div class="bp-factors" style="margin-top:4px">{_ui("factors", lang)}: {items}</div>')
     return "".join(parts) + "</div>"
+
+
+def render_ranking(diff, lang: str, n: int = 12) -> str:
+    """The top causes as bars on one 0-100 % scale, coloured by origin, ⚠ before a can't-miss cause; each
+    row's tooltip gives the origin and the change from pre-test to post-test."""
+    top = diff.top(n)
+    rows = []
+    for cause, r in top.iterrows():
+        name = html.escape(r[f"name_{lang}"])
+        tip = html.escape(f"{ORIGIN.label(r.origin, lang)} · {r.prior:.2%} → {r.posterior:.1%} (×{r.change:.2g})")
+        colour = ORIGIN.colour(r.origin)
+        rows.append(
+            f'<div class="bp-rank" data-cause="{html.escape(cause)}" title="{tip}" style="display:contents">'
+            f'<span class="bp-rank-name" style="padding:2px 0">{"⚠ " if r.can_t_miss else ""}{name}</span>'
+            f'<span style="background:#eef0f2;height:1.1em;border-radius:2px">'
+            f'<span style="display:block;height:100%;width:{100 * r.posterior:.1f}%;min-width:2px;'
+            f'background:{colour};border-radius:2px"></span></span>'
+            f'<span class="bp-rank-value" style="text-align:right;font-variant-numeric:tabular-nums">'
+            f"{percent(r.posterior)}</span></div>"
+        )
+    origins = list(dict.fromkeys(top.origin))
+    legend = " ".join(
+        f'<span style="white-space:nowrap"><span style="display:inline-block;width:.8em;height:.8em;'
+        f'background:{ORIGIN.colour(o)};margin-right:3px"></span>{html.escape(ORIGIN.label(o, lang))}</span>'
+        for o in ORIGIN
+        if o in origins
+    )
+    return (
+        f'<div class="bp-ranking-html"><b class="bp-ranking-title">{html.escape(lookup(REASONING_CHARTS, "ranking", lang))}</b>'
+        '<div style="display:grid;grid-template-columns:fit-content(22em) minmax(6em,1fr) 4.5em;'
+        f'gap:3px 8px;align-items:center;margin:6px 0">{"".join(rows)}</div>'
+        f'<small style="color:#555">{html.escape(lookup(REASONING_CHARTS, "posterior", lang))} · {legend}</small></div>'
+    )
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")

@@ -9,6 +9,8 @@ every panel says this is a teaching model.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import json
 from functools import partial
@@ -19,27 +21,22 @@ from ..i18n import LANGUAGE_NAMES, LANGUAGES, lookup
 from ..i18n import language as current_language
 from ..reasoning.engine import FindingError
 from ..vocab import ANSWER
-from .differential_html import render_ask_next, render_flags, render_why
+from .differential_html import render_ask_next, render_flags, render_ranking, render_why
 from .finding_form import FindingForm
-from .reasoning_charts import evidence_ruler, percent, pretest_posttest, ranking_bar, split_bar
+from .reasoning_charts import evidence_ruler, percent, pretest_posttest, split_bar
 from .strings import LAB
 
 _ui = partial(lookup, LAB)
+REST_DELAY_S = 0.15  # a pause this long after a click redraws the panels below the ranking
 
 
 def show_plotly_json(out: w.Output, figure_json: str) -> None:
-    """Draw a figure, given as its JSON, into an Output as plotly's own mime bundle (only inside a running
-    kernel; tests read last_figures). Unlike display(fig) this does not import plotly's renderer
-    machinery, which brings nbformat and jsonschema and costs a new kernel seconds before the lab shows."""
-    from IPython import get_ipython
-
-    if get_ipython() is not None:
-        from IPython.display import display
-
-        with out:
-            out.clear_output(wait=True)
-            figure = {**json.loads(figure_json), "config": {"displaylogo": False}}
-            display({"application/vnd.plotly.v1+json": figure}, raw=True)
+    """Draw a figure, given as its JSON, into an Output as plotly's own mime bundle. The Output's `outputs`
+    are set as widget state rather than captured from a display() inside `with out:`, which ties the
+    output to the message being handled: a redraw scheduled for later (_rest_soon) would go nowhere.
+    Nor does it import plotly's renderer machinery, which costs a new kernel seconds before the lab shows."""
+    figure = {**json.loads(figure_json), "config": {"displaylogo": False}}
+    out.outputs = ({"output_type": "display_data", "data": {"application/vnd.plotly.v1+json": figure}, "metadata": {}},)
 
 
 def _error(message: str) -> str:
@@ -66,8 +63,9 @@ class DifferentialLab:
         self.flags = w.HTML()
         self.flags.add_class("bp-flag-panel")
         self.message = w.HTML()
-        self.ranking_out, self.split_out, self.ruler_out, self.prepost_out = (w.Output() for _ in range(4))
-        self.ranking_out.add_class("bp-ranking")
+        self.ranking = w.HTML()  # HTML, not a chart: a click redraws it in milliseconds (differential_html)
+        self.ranking.add_class("bp-ranking")
+        self.split_out, self.ruler_out, self.prepost_out = (w.Output() for _ in range(3))
         self.why_cause = w.Dropdown(layout=w.Layout(width="30em"))
         self.why_title = w.HTML()
         self.why = w.HTML()
@@ -79,6 +77,7 @@ class DifferentialLab:
         self.why_cause.observe(self._pick_why, names="value")
         self.last_figures: dict = {}
         self._drawn: dict = {}  # the JSON of the figure each Output shows now, so an unchanged chart is not redrawn
+        self._pending = None  # the charts' redraw waiting for a pause in the clicks (_rest_soon)
         self._relabel()
 
     # --- state -------------------------------------------------------------------------------------
@@ -171,7 +170,8 @@ class DifferentialLab:
             show_plotly_json(out, drawn)
 
     def _update(self, change=None, follow_top: bool = False) -> None:
-        """Recompute and redraw. 'Why' follows the top cause unless the student picked one; a new patient
+        """Recompute; redraw the red flags and the ranking at once, the rest now or after a pause in the
+        clicks (_rest_soon). 'Why' follows the top cause unless the student picked one; a new patient
         (preset, reset) follows the top cause again."""
         if self._quiet:
             return
@@ -182,20 +182,40 @@ class DifferentialLab:
             self.message.value = _error(str(error))
             return
         lang = self.lang
+        self.flags.value = render_flags(self.result, lang)  # red flags first, then the ranking: what a click is for
+        self.ranking.value = render_ranking(self.result, lang)
         self.message.value = "" if self.result.message is None else html.escape(_ui("pretest", lang))
-        self.flags.value = render_flags(self.result, lang)
-        self._draw("ranking", self.ranking_out, ranking_bar(self.result, lang))
-        self._draw("split", self.split_out, split_bar(self.result, lang))
-        self._draw("prepost", self.prepost_out, pretest_posttest(self.result, lang))
-        self.ask.value = render_ask_next(self.result, lang)
-        ranked = self.result.ranking  # every cause can be asked about, most likely first
         if follow_top:
             self.picked = False
+        self._rest_soon(later=change is not None)
+
+    def _rest_soon(self, later: bool) -> None:
+        """Redraw the other panels now, or (a click in a running kernel) REST_DELAY_S after the last of a
+        run of clicks: the flags and the ranking answer every click at once, and the charts, the 'why'
+        picker and 'ask next' follow when the student pauses instead of queueing in front of the next click."""
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        loop = None
+        if later:
+            with contextlib.suppress(RuntimeError):  # no running loop: pytest, a plain script
+                loop = asyncio.get_running_loop()
+        if loop is None:
+            self._draw_rest()
+        else:
+            self._pending = loop.call_later(REST_DELAY_S, self._draw_rest)
+
+    def _draw_rest(self) -> None:
+        self._pending = None
+        lang, ranked = self.lang, self.result.ranking  # every cause can be asked about, most likely first
+        self.ask.value = render_ask_next(self.result, lang)
         keep = self.why_cause.value if self.picked and self.why_cause.value is not None else ranked.index[0]
         self._quiet = True
         self.why_cause.options = [(f"{r[f'name_{lang}']} ({percent(r.posterior)})", c) for c, r in ranked.iterrows()]
         self.why_cause.value = keep
         self._quiet = False
+        self._draw("split", self.split_out, split_bar(self.result, lang))
+        self._draw("prepost", self.prepost_out, pretest_posttest(self.result, lang))
         self._update_why()
 
     def _update_why(self, change=None) -> None:
@@ -214,7 +234,7 @@ class DifferentialLab:
             [
                 self.flags,
                 self.message,
-                self.ranking_out,
+                self.ranking,
                 self.split_out,
                 self.ask,
                 self.why_title,

@@ -1,8 +1,8 @@
 """The differential lab on a preset patient as static HTML and charts, for the hand-out.
 
 The exported hand-out has no kernel, so the live lab cannot run there; this draws what the lab shows
-for one named preset patient (the findings set, red flags first, the ranking and split charts, the why
-panel for the top cause and its evidence ruler) from the same engine and renderers, so a reader sees
+for one named preset patient (the findings set, red flags first, the ranking, what to ask next, the split
+chart, the why panel for the top cause and its evidence ruler) from the same engine and renderers, so a reader sees
 what the app does. Displayed in a notebook it is a few HTML blocks and plotly figures, which the export
 keeps with plotly.js inline.
 """
@@ -16,9 +16,9 @@ from functools import partial
 from ..i18n import language as current_language
 from ..i18n import lookup
 from ..vocab import ANSWER
-from .differential_html import render_ask_next, render_flags, render_why
+from .differential_html import render_ask_next, render_flags, render_ranking, render_why
 from .finding_form import SYMBOLS
-from .reasoning_charts import evidence_ruler, percent, ranking_bar, split_bar
+from .reasoning_charts import evidence_ruler, percent, split_bar
 from .strings import LAB
 
 _ui = partial(lookup, LAB)
@@ -40,7 +40,7 @@ class LabSnapshot:
         from IPython.display import HTML, display
 
         display(HTML(self.header))
-        display(self.figures["ranking"], self.figures["split"])
+        display(self.figures["split"])
         display(HTML(self.why))
         display(self.figures["ruler"])
 
@@ -82,6 +82,7 @@ def lab_snapshot(kb, preset_id: str, lang: str | None = None) -> LabSnapshot:
         f'<div class="bp-disclaimer" style="background:#fff4d6;padding:4px 8px">{_ui("disclaimer", lang)}</div>'
         f"{_findings_html(kb.engine, result.present, result.absent, lang)}"
         f'<div class="bp-flag-panel" style="margin-top:8px">{render_flags(result, lang)}</div>'
+        f'<div class="bp-ranking" style="margin-top:8px">{render_ranking(result, lang)}</div>'
         f"{render_ask_next(result, lang)}</div>"
     )
     cause = result.ranking.loc[top]
@@ -91,7 +92,6 @@ def lab_snapshot(kb, preset_id: str, lang: str | None = None) -> LabSnapshot:
         f"{render_why(result, top, kb.references, lang)}</div>"
     )
     figures = {
-        "ranking": ranking_bar(result, lang),
         "split": split_bar(result, lang),
         "ruler": evidence_ruler(result, top, kb.engine.findings, lang),
     }
