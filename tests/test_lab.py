@@ -370,3 +370,11 @@ def test_clicks_in_a_running_kernel_redraw_the_ranking_at_once_and_the_charts_on
     assert drawn.count(lab.split_out) == 1 and drawn.count(lab.prepost_out) == 1  # once, for the last click
     assert lab.last_figures["split"].data[0].x[0] == pytest.approx(100 * lab.result.split["mechanical"])
     assert lab.why_cause.options[0][1] == lab.result.top(1).index[0]
+
+
+def test_ask_next_never_shows_a_negative_zero(kb):
+    from backpain.ui.differential_html import render_ask_next
+
+    preset = kb.lab_presets.set_index("preset_id").loc["renal_colic"]  # visceral already ~100 %: nothing moves it
+    panel = render_ask_next(kb.differential(preset.present.split(";"), preset.absent.split(";")), "en")
+    assert "-0%" not in panel and "+0%" not in panel and "±0%" in panel

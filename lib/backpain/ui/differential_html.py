@@ -81,7 +81,7 @@ def render_ranking(diff, lang: str, n: int = 12) -> str:
     )
     return (
         f'<div class="bp-ranking-html"><b class="bp-ranking-title">{html.escape(lookup(REASONING_CHARTS, "ranking", lang))}</b>'
-        '<div style="display:grid;grid-template-columns:fit-content(22em) minmax(6em,1fr) 4.5em;'
+        '<div style="display:grid;grid-template-columns:fit-content(22em) minmax(6em,1fr) 4.5em;max-width:60em;'
         f'gap:3px 8px;align-items:center;margin:6px 0">{"".join(rows)}</div>'
         f'<small style="color:#555">{html.escape(lookup(REASONING_CHARTS, "posterior", lang))} · {legend}</small></div>'
     )
@@ -132,6 +132,11 @@ def render_why(diff, cause_id: str, references: pd.DataFrame, lang: str) -> str:
     return f'<table class="bp-why">{"".join(rows)}</table>'
 
 
+def _shift(change: float) -> str:
+    """A change in percentage points, signed; one that rounds to nothing is ±0%, never "-0%"."""
+    return "±0%" if round(change * 100) == 0 else f"{change:+.0%}"
+
+
 def render_ask_next(diff, lang: str, n_flags: int = 4, n_other: int = 4) -> str:
     """Unasked red-flag questions first (most urgent first), then the questions that would move the
     picture most: both lists stay visible, so screening never crowds out reasoning."""
@@ -151,8 +156,8 @@ def render_ask_next(diff, lang: str, n_flags: int = 4, n_other: int = 4) -> str:
             )
         else:
             why = (
-                f"{_ui('visceral', lang)}: {_ui('if_yes', lang)} {r.visceral_if_yes:+.0%}, "
-                f"{_ui('if_no', lang)} {r.visceral_if_no:+.0%}"
+                f"{_ui('visceral', lang)}: {_ui('if_yes', lang)} {_shift(r.visceral_if_yes)}, "
+                f"{_ui('if_no', lang)} {_shift(r.visceral_if_no)}"
             )
         items.append(
             f'<li class="bp-ask" data-finding="{r.finding_id}" data-red-flag="{urgency}">'
