@@ -44,3 +44,12 @@ def test_every_server_the_workbook_starts_names_the_connection_class():
     assert mounted["mountPath"].startswith("/etc/jupyter/jupyter_server_config.d/")
     assert json.loads(mounted["stringData"]) == {"ServerApp": {"kernel_websocket_connection_class": CONNECTION_CLASS}}
     assert f"--ServerApp.kernel_websocket_connection_class={CONNECTION_CLASS}" in (ROOT / "README.md").read_text()
+
+
+def test_a_server_importing_the_connection_class_does_not_load_the_knowledge_base():
+    import subprocess
+    import sys
+
+    code = "import sys, backpain.serving; print(sorted({'pandas', 'plotly', 'backpain.knowledge'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"  # each student's server would carry pandas and the tables for nothing
