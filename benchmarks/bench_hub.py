@@ -94,6 +94,9 @@ c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args.extend({args!r})  # the course's own, then --allow-root where this runs as root (a container)
 c.Spawner.environment = {{"PATH": {path!r}, {mark!r}: {run!r}}}
+# kernels talk over unix sockets (the course config's --KernelManager.transport=ipc), whose paths may not
+# pass ~107 characters: a short runtime folder per student (a real home, /home/jupyter-NAME, is short)
+c.Spawner.environment["JUPYTER_RUNTIME_DIR"] = lambda spawner: {runtime!r} + "/" + spawner.user.name
 """
 
 
@@ -504,6 +507,10 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
 
 
+def runtime_dir(run: str) -> str:
+    return str(Path(tempfile.gettempdir()) / f"bhrt-{Path(run).name[-8:]}")
+
+
 def run_class(n: int, hub_bin: Path, chp: Path, timeout: float) -> dict:
     run = tempfile.mkdtemp(prefix=f"bench-hub-{n}-")
     port, hub_port, api_port = free_port(), free_port(), free_port()
@@ -521,6 +528,7 @@ def run_class(n: int, hub_bin: Path, chp: Path, timeout: float) -> dict:
             path=f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
             args=["--allow-root"] if os.getuid() == 0 else [],
             course=str(COURSE_CONFIG),
+            runtime=runtime_dir(run),
         )
     )
     base = f"http://{LOOPBACK}:{port}"
@@ -630,6 +638,7 @@ def run_class(n: int, hub_bin: Path, chp: Path, timeout: float) -> dict:
                 admin.delete(checked(f"{base}/hub/api/users/{s}/server"), timeout=30)
     finally:
         kill_all(run, hub)
+        shutil.rmtree(runtime_dir(run), ignore_errors=True)
         log.close()
     return result
 

@@ -22,8 +22,14 @@ c.Spawner.default_url = (
 c.Spawner.mem_limit = "1G"
 c.Spawner.cpu_limit = 1.0
 
-# kernel messages reach the student's browser at once, not after a 40 ms delayed ACK (lib/backpain/serving.py)
-c.Spawner.args = ["--ServerApp.kernel_websocket_connection_class=backpain.serving.NoDelayKernelConnection"]
+# Kernel messages reach the student's browser at once, not after a 40 ms delayed ACK (lib/backpain/serving.py).
+# Kernels talk to their server over unix sockets in the student's runtime folder, not TCP ports: on one
+# machine, servers picking localhost ports at the same moment collide (the load test saw a kernel die
+# with "Address already in use" when 10 students logged in at once).
+c.Spawner.args = [
+    "--ServerApp.kernel_websocket_connection_class=backpain.serving.NoDelayKernelConnection",
+    "--KernelManager.transport=ipc",
+]
 
 # a class logs in at once: allow every spawn to run, and give a busy 2-core server time to start each
 c.JupyterHub.concurrent_spawn_limit = 100
