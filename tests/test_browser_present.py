@@ -190,6 +190,7 @@ def test_clicking_findings_moves_the_ranking_and_raises_flags(lab):
     flag = page.locator(".bp-lab .bp-flag[data-flag='acute_coronary'][data-urgency='emergency']")
     flag.wait_for(timeout=30_000)
     assert URGENCY.label("emergency", "en") in flag.inner_text()
+    _rest_drawn(page)  # the charts, why and ask-next follow once the clicks pause
     for width in (1280, 1920):
         page.set_viewport_size({"width": width, "height": 1000})
         screenshot(page, f"04_lab_cardiac_en_{width}")
@@ -257,6 +258,8 @@ def test_red_flags_stay_on_top_of_the_results_while_the_page_scrolls(lab):
     page.wait_for_function(f"y => ({top})() < y - 100", arg=ranking)
     assert abs(panel.bounding_box()["y"] - pinned) <= 1  # the results moved, the flags did not
     assert 0 <= pinned <= 20 and panel.is_visible()
+    page.locator(".bp-lab .bp-finding").last.evaluate("row => row.scrollIntoView({block: 'end'})")
+    assert abs(panel.bounding_box()["y"] - pinned) <= 1  # still there at the form's last row
     page.mouse.wheel(0, -100_000)
 
 
@@ -274,6 +277,7 @@ def test_presets_reset_and_chinese(lab, kb):
     _wait_top(page, "top.includes(arg)", renal_zh)
     _assert_lab_labels(page, "zh")
     assert _pressed(page) == answers  # switching language keeps the answers
+    _rest_drawn(page)
     assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"')")
     for width in (1280, 1920):
         page.set_viewport_size({"width": width, "height": 1000})
@@ -307,4 +311,5 @@ def test_red_flag_presets_put_the_flag_first(lab, preset, flag, lang):
     assert URGENCY.label(urgency, other) not in page.inner_text(".bp-lab .bp-flags")
     assert page.locator(".bp-lab .bp-ask[data-red-flag]").count() >= 1
     _assert_lab_labels(page, lang)
+    _rest_drawn(page)
     screenshot(page, f"04_lab_{flag}_{lang}")
