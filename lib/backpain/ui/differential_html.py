@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..i18n import lookup
 from ..vocab import ANSWER, ORIGIN, URGENCY, WEIGHT_BASIS
-from .reasoning_charts import percent
+from .reasoning_charts import percent, pre_post
 from .strings import LAB, REASONING_CHARTS
 
 _ui = partial(lookup, LAB)
@@ -61,7 +61,7 @@ def render_ranking(diff, lang: str, n: int = 12) -> str:
     rows = []
     for cause, r in top.iterrows():
         name = html.escape(r[f"name_{lang}"])
-        tip = html.escape(f"{ORIGIN.label(r.origin, lang)} · {r.prior:.2%} → {r.posterior:.1%} (×{r.change:.2g})")
+        tip = html.escape(f"{ORIGIN.label(r.origin, lang)} · {pre_post(r)}")
         colour = ORIGIN.colour(r.origin)
         rows.append(
             f'<div class="bp-rank" data-cause="{html.escape(cause)}" title="{tip}" style="display:contents">'

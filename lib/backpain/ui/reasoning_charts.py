@@ -17,6 +17,11 @@ from .theme import FONT, layout, origin_strip, rotated_labels_height, shorten, t
 _t = partial(lookup, REASONING_CHARTS)
 
 
+def pre_post(row) -> str:
+    """A cause's pre-test → post-test probability and the factor between them, as hover and tooltips say it."""
+    return f"{row.prior:.2%} → {row.posterior:.1%} (×{row.change:.2g})"
+
+
 def percent(p: float) -> str:
     """A probability as a student should read it: never a false 100.0% or 0.0% from rounding."""
     return ">99.9%" if p > 0.999 else "<0.1%" if p < 0.001 else f"{p:.1%}"
@@ -35,11 +40,7 @@ def ranking_bar(diff, lang: str | None = None, n: int = 12) -> go.Figure:
     lang = lang or language()
     top = diff.top(n).iloc[::-1]
     labels = [_cause_label(r, lang) for _, r in top.iterrows()]
-    hover = [
-        f"{r.name_en} / {r.name_zh}<br>{ORIGIN.label(r.origin, lang)}<br>"
-        f"{r.prior:.2%} → {r.posterior:.1%} (×{r.change:.2g})"
-        for _, r in top.iterrows()
-    ]
+    hover = [f"{r.name_en} / {r.name_zh}<br>{ORIGIN.label(r.origin, lang)}<br>{pre_post(r)}" for _, r in top.iterrows()]
     fig = go.Figure(
         go.Bar(
             x=top.posterior * 100,

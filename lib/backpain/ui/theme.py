@@ -124,12 +124,12 @@ def wrap(text: str, ems: float, hyphenate: bool = False) -> str:
                 pieces[-1] += token[len(token.rstrip()) :]
             else:
                 pieces = [token]
-            for piece in pieces:
+            for k, piece in enumerate(pieces):
                 if line and text_width(line + piece.rstrip()) > ems:
                     lines.append(line.rstrip())
                     line = ""
                 line += piece
-                if piece.endswith("-") and piece is not pieces[-1]:
+                if k < len(pieces) - 1 and piece.endswith("-"):  # a hyphenated word goes on below
                     lines.append(line)
                     line = ""
         lines.append(line.rstrip())
