@@ -1,5 +1,7 @@
 """Find cause mentions in any text with the lexicon: one Aho–Corasick automaton for every term of
-both languages, leftmost-longest matches, offsets into the original text.
+both languages (ahocorasick-rs, a compiled DFA), leftmost-longest matches, offsets into the original
+text. Every check on the hits is a numpy operation over all of them at once; only hits next to a
+coordinator are looked at one by one, so a 25 KB page costs about a millisecond.
 
 Matching happens on a folded copy of the text that has the same length as the original, so every
 offset is valid in both: English letters lower-cased, traditional Chinese characters mapped one by
@@ -17,10 +19,10 @@ A hit must not sit inside a longer word: for English, no Latin letter on either 
 "ulcerative"); for Chinese, no glued prefix (类 in 类风湿). Coordinated terms sharing a head are
 expanded ("kidney infection/stones", "bulging or slipped discs", 腰椎间盘膨出、突出, 棘上、棘间韧带炎).
 
-Stance: a look-behind in the same sentence (English) or clause (Chinese) for rule-out cues ("rule
-out", "exclude", 排除, 除外, 鉴别) marks a mention "ruled_out" — a careful page naming a can't-miss
-cause to exclude it, which the can't-miss charts count; plain negation ("no", "without", 没有, 无,
-否认) marks it "negated".
+Stance: the cues are found in one pass of a second, small automaton. A rule-out cue earlier in the
+same sentence (English) or clause (Chinese) ("rule out", "exclude", 排除, 除外, 鉴别) marks a mention
+"ruled_out": a careful page naming a can't-miss cause to exclude it, which the can't-miss charts
+count. Plain negation a few words before ("no", "without", 没有, 无, 否认) marks it "negated".
 
 Everything found here is machine-extracted (auto = True) and never mixed up with curated mentions.
 """
@@ -28,25 +30,32 @@ Everything found here is machine-extracted (auto = True) and never mixed up with
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-# cues searched in the clause before a hit (see _stance): rule-out over the whole clause with its list,
-# negation only within a few words ("no sign of infection", 没有…)
-RULE_OUT_EN = re.compile(
-    r"\b(?:rul(?:e[sd]?|ing) out|exclud(?:e[sd]?|ing)|differential diagnos[ie]s (?:of|include[sd]?))\b"
-)
-NEGATION_EN = re.compile(r"\b(?:no|not|without|denies|denied|absence of|free of)\b")
-RULE_OUT_ZH = re.compile(r"排除|除外|鉴别|排查")
-NEGATION_ZH = re.compile(r"没有|不是|并非|无|否认|不考虑")
-_ANY_CUE_EN = re.compile(f"{RULE_OUT_EN.pattern}|{NEGATION_EN.pattern}")
-_ANY_CUE_ZH = re.compile(f"{RULE_OUT_ZH.pattern}|{NEGATION_ZH.pattern}")
+# stance cues (see Extractor._stances): a rule-out cue anywhere in the hit's sentence (English) or clause
+# (Chinese) makes it "ruled_out"; a negation only within a few words ("no sign of infection", 没有…) "negated"
+RULE_OUT_EN = (
+    "rule out", "rules out", "ruled out", "ruling out", "exclude", "excludes", "excluded", "excluding",
+    *(f"differential {d} {w}" for d in ("diagnosis", "diagnoses") for w in ("of", "include", "includes", "included")),
+)  # fmt: skip
+NEGATION_EN = ("no", "not", "without", "denies", "denied", "absence of", "free of")
+RULE_OUT_ZH = ("排除", "除外", "鉴别", "排查")
+NEGATION_ZH = ("没有", "不是", "并非", "无", "否认", "不考虑")
+# (language, how far back a cue counts, the characters that end its sentence or clause) per cue kind
+CUE_SCOPE = {
+    ("en", "ruled_out"): (130, ".;:!?\n"),
+    ("en", "negated"): (50, ".;:!?\n"),
+    ("zh", "ruled_out"): (24, "。！？；，：:;,\n"),
+    ("zh", "negated"): (8, "。！？；，、：:;,\n"),
+}
 # words that name the complaint, or an infection that is not a cause of back pain: they win the
 # longest match and yield no mention (issue 12: 腰痛 is not "lumbago", a kidney infection not "infection")
 BLOCKERS = (
@@ -57,10 +66,11 @@ BLOCKERS = (
 )  # fmt: skip
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化性"), ("梗死", "梗塞"), ("肾结石", "肾石"))
-ZH_GLUE_BEFORE = frozenset("类類非抗")  # a hit right after one of these is part of a longer word
+ZH_GLUE_BEFORE = "类非抗"  # a hit right after one of these (folded) is part of a longer word
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
 COORDINATOR_ZH = "、/或和与及跟"
-_MAY_COORDINATE = re.compile(r"[/、或和与及跟]| or | and ")
+_HAN_RUN, _HAN_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}"), re.compile(r"[\u4e00-\u9fff]{1,4}$")
+MAY_COORDINATE = ("/", " or ", " and ", *COORDINATOR_ZH)  # a hit within 5 characters of one is looked at
 COLUMNS = ["source_id", "start", "end", "quote", "cause_id", "stance", "auto"]
 
 
@@ -102,20 +112,33 @@ def fold(text: str) -> str:
     str.lower() does the case at C speed; the traditional→simplified and full-width table is applied
     as one numpy lookup over the UTF-32 code points (a Python-level translate would halve throughput).
     """
+    return _fold_codes(text)[0]
+
+
+def _fold_codes(text: str) -> tuple[str, np.ndarray]:
+    """fold(text) and its code points, padded with a 0 at either end (codes[i + 1] is folded[i])."""
     low = text.lower()
     if len(low) != len(text):  # a letter whose lower case is longer: fall back to the exact table
-        return text.translate(_fold_table())
-    if low.isascii():
-        return low
+        low = text.translate(_fold_table())
     codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    mapped = np.where(codes < 0x10000, _fold_array()[np.minimum(codes, 0xFFFF)], codes)
-    return mapped.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    if not low.isascii():
+        table = _fold_array()
+        codes = (
+            table[codes] if codes.max() < len(table) else np.where(codes < len(table), table[codes % len(table)], codes)
+        )
+        low = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    return low, np.concatenate(([0], codes, [0]))
 
 
 @dataclass(frozen=True)
 class Extractor:
-    automaton: ahocorasick.Automaton
-    terms: int
+    """The automaton over every folded term, and what each of its patterns stands for."""
+
+    matcher: ahocorasick_rs.AhoCorasick
+    patterns: dict[str, int]  # folded term → pattern number
+    causes: np.ndarray  # pattern number → cause_id, None for a blocker
+    english: np.ndarray  # pattern number → an English term (bool)
+    multiword: np.ndarray  # pattern number → more than one word (bool): an English head to share
 
     @classmethod
     def from_kb(cls, kb, held_out: tuple[str, ...] = ()) -> Extractor:
@@ -139,116 +162,211 @@ class Extractor:
 
         Two causes may share a folded form (case variants, a generated plural): the first listed wins,
         deterministically, and a term as written beats any generated form of another term."""
-        auto = ahocorasick.Automaton()
+        entries: dict[str, tuple[str | None, bool]] = {}
         for term in BLOCKERS:
-            auto.add_word(fold(term), (len(term), None, "zh" if _is_chinese(term) else "en"))
+            entries.setdefault(fold(term), (None, not _is_chinese(term)))
         rows = list(lexicon[["term", "cause_id", "language"]].itertuples(index=False))
         for generated in (False, True):
             for term, cause, lang in rows:
-                keys = variants(term, lang) if generated else {fold(term)}
-                for key in keys:
-                    if key and key not in auto:
-                        auto.add_word(key, (len(key), cause, lang))
-        auto.make_automaton()
-        return cls(auto, len(auto))
+                for key in variants(term, lang) if generated else (fold(term),):
+                    if key:
+                        entries.setdefault(key, (cause, lang == "en"))
+        keys = list(entries)
+        matcher = ahocorasick_rs.AhoCorasick(
+            keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest, implementation=ahocorasick_rs.Implementation.DFA
+        )
+        causes = np.array([cause for cause, _ in entries.values()], dtype=object)
+        english = np.array([en for _, en in entries.values()], dtype=bool)
+        multiword = np.array([" " in k for k in keys], dtype=bool)
+        return cls(matcher, {k: i for i, k in enumerate(keys)}, causes, english, multiword)
 
-    def _lookup(self, key: str):
-        return self.automaton.get(key, None)
+    def __contains__(self, folded_term: str) -> bool:
+        return folded_term in self.patterns
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def _lookup(self, key: str) -> str | None:
+        """The cause a folded term names (None if it is no term, or a blocker)."""
+        i = self.patterns.get(key)
+        return None if i is None else self.causes[i]
 
     def find(self, text: str, source_id: str = "") -> pd.DataFrame:
         """Every leftmost-longest lexicon match in text, with its offsets, cause and stance, plus the
-        terms a coordination implies ("kidney infection/stones" also names kidney stones)."""
-        folded = fold(text)
-        hits = []
-        for end, (length, cause, lang) in self.automaton.iter_long(folded):
-            start, stop = end - length + 1, end + 1
-            if lang == "en" and _inside_word(folded, start, stop):
-                continue
-            if lang == "zh" and start > 0 and folded[start - 1] in ZH_GLUE_BEFORE:
-                continue
-            hits.append((start, stop, cause, lang))
-        starts = [a for a, _, _, _ in hits]  # hits are in text order and do not overlap
-        rows = []
-        for start, stop, cause, lang in hits:
-            if cause is None:  # a blocker: the complaint, or an infection that is not this cause
-                continue
-            stance = _stance(folded, start, lang)
-            rows.append((source_id, start, stop, text[start:stop], cause, stance, True))
-            for s2, e2, cause2 in self._coordinated(folded, start, stop, lang):
-                i = bisect.bisect_right(starts, s2) - 1  # a word another hit already reads is left to it
-                if not (i >= 0 and hits[i][1] > s2) and not (i + 1 < len(hits) and hits[i + 1][0] < e2):
-                    rows.append((source_id, s2, e2, text[s2:e2], cause2, stance, True))
-        return pd.DataFrame(rows, columns=COLUMNS)
+        terms a coordination implies ("kidney infection/stones" also names kidney stones).
+
+        The automaton runs in Rust and every check on its hits is one numpy operation over all of
+        them, so the cost per hit stays small; only hits next to a coordinator or a stance cue are
+        looked at one by one."""
+        folded, codes = _fold_codes(text)
+        found = _as_array(self.matcher.find_matches_as_indexes(folded))
+        english = self.english[found[:, 0]]
+        before, after = codes[found[:, 1]], codes[found[:, 2] + 1]  # codes[i + 1] is folded[i]
+        glued = np.where(english, _latin(before) | _latin(after), np.isin(before, _GLUE_CODES))
+        pattern, start, stop = found[~glued].T  # every hit in text order, blockers included
+        english = english[~glued]
+        cues = _cues(folded, codes)
+        stance = _stances(folded, start, english, cues)
+        cause = self.causes[pattern]
+        rows = np.flatnonzero(cause != None)  # noqa: E711 (element-wise): blockers yield nothing
+        extra = self._coordinated_hits(folded, rows, pattern, start, stop, english, cues["coordinator"])
+        order = np.argsort(np.concatenate([2 * np.arange(len(rows)), [2 * i + 1 for i, *_ in extra]]), kind="stable")
+        starts = np.concatenate([start[rows], [s for _, s, _, _ in extra]]).astype(np.int64)[order]
+        stops = np.concatenate([stop[rows], [e for _, _, e, _ in extra]]).astype(np.int64)[order]
+        return pd.DataFrame(
+            {
+                "source_id": source_id,
+                "start": starts,
+                "end": stops,
+                "quote": [text[a:b] for a, b in zip(starts.tolist(), stops.tolist())],
+                "cause_id": np.concatenate([cause[rows], np.array([c for *_, c in extra], dtype=object)])[order],
+                "stance": np.concatenate([stance[rows], stance[rows[[i for i, *_ in extra]]]])[order],
+                "auto": True,
+            },
+            columns=COLUMNS,
+        )
+
+    def _coordinated_hits(
+        self, folded, rows, pattern, start, stop, english, coordinators
+    ) -> list[tuple[int, int, int, str]]:
+        """(row number, start, end, cause) of each term a coordination implies. Only hits with a
+        coordinator right after or right before them are looked at (and English ones only if they
+        have a head to share, i.e. more than one word); a word another hit already reads is left to it."""
+        first, last = coordinators
+        if not len(first):
+            return []
+        hit_start, hit_stop = start[rows], stop[rows]
+        after = np.searchsorted(first, hit_stop)  # the first coordinator starting at or after the hit's end
+        after = first[np.minimum(after, len(first) - 1)] - hit_stop
+        before = np.searchsorted(last, hit_start, side="right") - 1  # the last one ending by the hit's start
+        before = hit_start - last[np.maximum(before, 0)]
+        # English: "/", " or ", " and " within two characters of a hit of more than one word. Chinese:
+        # a coordinator right at the hit with no other hit right behind it (in 肾结石、胆结石 both are read)
+        next_start = np.append(start[1:], len(folded) + 2)[rows]
+        prev_stop = np.insert(stop[:-1], 0, -2)[rows]
+        en = english[rows]
+        english_may = (
+            en & self.multiword[pattern[rows]] & (((after >= 0) & (after <= 2)) | ((before >= 0) & (before <= 2)))
+        )
+        chinese_may = ~en & (
+            ((after == 0) & (next_start > hit_stop + 1)) | ((before == 0) & (prev_stop < hit_start - 1))
+        )
+        looked_at = np.flatnonzero(english_may | chinese_may)
+        if not len(looked_at):
+            return []
+        starts, stops, extra = start.tolist(), stop.tolist(), []
+        for i, h in zip(looked_at.tolist(), rows[looked_at].tolist()):
+            for s2, e2, cause2 in self._coordinated(folded, starts[h], stops[h], "en" if english[h] else "zh"):
+                j = bisect.bisect_right(starts, s2) - 1
+                if not (j >= 0 and stops[j] > s2) and not (j + 1 < len(starts) and starts[j + 1] < e2):
+                    extra.append((i, s2, e2, cause2))
+        return extra
 
     def _coordinated(self, folded: str, start: int, stop: int, lang: str) -> list[tuple[int, int, str]]:
         """Terms that share this hit's head across a coordinator: (start, end, cause) of each."""
         key, found = folded[start:stop], []
-        near = folded[max(0, start - 5) : start] + folded[stop : stop + 5]
-        if not _MAY_COORDINATE.search(near):  # the common case, checked once and cheaply
-            return found
         if lang == "en":
             words = key.split()
             after = COORDINATOR_EN.match(folded, stop)
             if after and len(words) > 1:  # "kidney infection/stones" → "kidney stones"
                 word = re.match(r"[a-z]+", folded[after.end() :])
-                if word and (hit := self._lookup(" ".join([*words[:-1], word.group()]))) and hit[1]:
-                    found.append((after.end(), after.end() + word.end(), hit[1]))
+                if word and (cause := self._lookup(" ".join([*words[:-1], word.group()]))):
+                    found.append((after.end(), after.end() + word.end(), cause))
             before = re.search(r"([a-z]+)(?:\s*/\s*|\s+or\s+|\s+and\s+)$", folded[max(0, start - 30) : start])
-            if before and len(words) > 1:  # "bulging or slipped discs" → "bulging discs"
-                hit = self._lookup(" ".join([before.group(1), *words[1:]]))
-                if hit and hit[1]:
-                    found.append(
-                        (start - len(before.group()), start - len(before.group()) + len(before.group(1)), hit[1])
-                    )
+            if (  # "bulging or slipped discs" → "bulging discs"
+                before and len(words) > 1 and (cause := self._lookup(" ".join([before.group(1), *words[1:]])))
+            ):
+                first = start - len(before.group())
+                found.append((first, first + len(before.group(1)), cause))
             return found
         if stop < len(folded) and folded[stop] in COORDINATOR_ZH:  # 腰椎间盘膨出、突出 → 腰椎间盘突出
-            tail = re.match(r"[\u4e00-\u9fff]{1,4}", folded[stop + 1 : stop + 5])
+            tail = _HAN_RUN.match(folded, stop + 1, stop + 5)
             if tail:
                 for j in range(len(tail.group()), 0, -1):
-                    hit = self._lookup(key[:-j] + tail.group()[:j]) if j < len(key) else None
-                    if hit and hit[1]:
-                        found.append((stop + 1, stop + 1 + j, hit[1]))
+                    cause = self._lookup(key[:-j] + tail.group()[:j]) if j < len(key) else None
+                    if cause:
+                        found.append((stop + 1, stop + 1 + j, cause))
                         break
         if start > 1 and folded[start - 1] in COORDINATOR_ZH:  # 棘上、棘间韧带炎 → 棘上韧带炎; 膨出或突出
-            head = re.search(r"[\u4e00-\u9fff]{1,4}$", folded[max(0, start - 5) : start - 1])
+            head = _HAN_TAIL.search(folded, max(0, start - 5), start - 1)
             if head:
                 for j in range(len(head.group()), 0, -1):
                     part = head.group()[-j:]
                     if j >= len(key):
                         continue
-                    for candidate in (part + key[j:], key[:-j] + part):
-                        hit = self._lookup(candidate)
-                        if hit and hit[1]:
-                            found.append((start - 1 - j, start - 1, hit[1]))
-                            break
-                    else:
-                        continue
-                    break
+                    cause = next(filter(None, map(self._lookup, (part + key[j:], key[:-j] + part))), None)
+                    if cause:
+                        found.append((start - 1 - j, start - 1, cause))
+                        break
         return found
 
 
-def _clause(folded: str, start: int, width: int, stops: str) -> str:
-    """The text before a hit back to the nearest stop character, at most `width` characters."""
-    window = folded[max(0, start - width) : start]
-    cut = max(window.rfind(ch) for ch in stops)
-    return window[cut + 1 :]
+def _as_array(matches: list[tuple[int, int, int]]) -> np.ndarray:
+    """The automaton's (pattern, start, end) matches as an n × 3 integer array."""
+    return np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64, count=3 * len(matches)).reshape(-1, 3)
 
 
-def _stance(folded: str, start: int, lang: str) -> str:
-    """ruled_out if a rule-out cue precedes the hit in its sentence or clause, negated if a negation
-    does (within a few words). Cues are searched in the clause only, so the cost per hit stays small."""
-    if lang == "en":
-        if not _ANY_CUE_EN.search(folded, max(0, start - 130), start):  # the common case: no cue nearby
-            return "cause"
-        clause = _clause(folded, start, 130, ".;:!?\n")
-        if RULE_OUT_EN.search(clause):
-            return "ruled_out"
-        return "negated" if NEGATION_EN.search(clause[-50:]) else "cause"
-    if not _ANY_CUE_ZH.search(folded, max(0, start - 24), start):
-        return "cause"
-    if RULE_OUT_ZH.search(_clause(folded, start, 24, "。！？；，：:;,\n")):
-        return "ruled_out"
-    return "negated" if NEGATION_ZH.search(_clause(folded, start, 8, "。！？；，、：:;,\n")) else "cause"
+_GLUE_CODES = np.array([ord(ch) for ch in ZH_GLUE_BEFORE], dtype=np.uint32)
+
+
+def _latin(codes: np.ndarray) -> np.ndarray:
+    """Which code points are ASCII letters."""
+    low = codes | 0x20
+    return (low >= 0x61) & (low <= 0x7A)
+
+
+def _word_char(codes: np.ndarray) -> np.ndarray:
+    """Which code points count as part of a word for a cue's boundaries (like regex \\w: letters,
+    digits, underscore, CJK)."""
+    return _latin(codes) | ((codes >= 0x30) & (codes <= 0x39)) | (codes == 0x5F) | (codes >= 0xC0)
+
+
+CUE_KINDS = ("en ruled_out", "en negated", "zh ruled_out", "zh negated", "coordinator")
+
+
+@lru_cache(maxsize=1)
+def _cue_matcher() -> tuple[ahocorasick_rs.AhoCorasick, np.ndarray, np.ndarray]:
+    """One automaton over every stance cue and coordinator, with each pattern's kind (CUE_KINDS)."""
+    kinds = {}
+    for kind, words in zip(CUE_KINDS, (RULE_OUT_EN, NEGATION_EN, RULE_OUT_ZH, NEGATION_ZH, MAY_COORDINATE)):
+        kinds.update(dict.fromkeys(words, kind))
+    matcher = ahocorasick_rs.AhoCorasick(
+        list(kinds),
+        matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
+    kind = np.array([CUE_KINDS.index(k) for k in kinds.values()])
+    return matcher, kind, np.array([k.startswith("en") for k in kinds.values()])
+
+
+def _cues(folded: str, codes: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """kind → (start, end) arrays of every cue of that kind in the text, in text order; English cues
+    only as whole words. (Leftmost-longest is safe here: no cue ends with another one's beginning.)"""
+    matcher, kinds, english = _cue_matcher()
+    word, start, end = _as_array(matcher.find_matches_as_indexes(folded)).T
+    whole = ~english[word] | ~(_word_char(codes[start]) | _word_char(codes[end + 1]))
+    kind = np.where(whole, kinds[word], -1)
+    return {k: (start[kind == i], end[kind == i]) for i, k in enumerate(CUE_KINDS)}
+
+
+def _stances(folded: str, start: np.ndarray, english: np.ndarray, cues: dict) -> np.ndarray:
+    """Each hit's stance: "ruled_out" if a rule-out cue precedes it in its sentence (English) or clause
+    (Chinese), else "negated" if a negation does within a few words (CUE_SCOPE), else "cause"."""
+    stance = np.full(len(start), "cause", dtype=object)
+    for (lang, kind), (width, stops) in sorted(CUE_SCOPE.items(), key=lambda item: item[0][1] == "ruled_out"):
+        cue_start, cue_end = cues[f"{lang} {kind}"]
+        if not len(cue_start):
+            continue
+        k = np.searchsorted(cue_end, start, side="right")  # cues ending at or before each hit
+        latest = np.maximum.accumulate(cue_start)  # the latest-starting of those cues
+        hits = np.flatnonzero((english == (lang == "en")) & (k > 0))
+        hits = hits[latest[k[hits] - 1] >= start[hits] - width]  # a cue within reach: is it in the clause?
+        for h in hits.tolist():
+            s = int(start[h])
+            clause = max(max(folded.rfind(ch, max(0, s - width), s) for ch in stops) + 1, s - width)
+            if latest[k[h] - 1] >= clause:
+                stance[h] = kind
+    return stance
 
 
 def _is_chinese(term: str) -> bool:

@@ -56,7 +56,7 @@ def explain(errors: pd.DataFrame, texts: dict[str, str], extractor: Extractor) -
         contexts.append("…" + text[max(0, r.start - 15) : r.end + 15].replace("\n", " ") + "…")
         if r.outcome == "false_hit":
             reasons.append("negated" if r.stance == "negated" else "other_sense")
-        elif fold(r.quote) in extractor.automaton:
+        elif fold(r.quote) in extractor:
             reasons.append("overlap")
         elif any("\u3400" <= ch <= "\u9fff" for ch in r.quote):
             reasons.append("chinese_phrasing")
