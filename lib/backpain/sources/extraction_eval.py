@@ -129,7 +129,7 @@ def score_pages(
     rows, errors = [], []
     for p in pages.itertuples():
         found = extractor.find(texts[p.page_id], p.page_id)
-        got = set(found.cause_id)
+        got = set(found.cause_id[found.stance != "other_role"])  # advice ("avoid sitting") names no cause
         want = set(labels.cause_id[labels.page_id == p.page_id])
         rows.append((p.page_id, len(want), len(got), len(got & want), len(want & got)))
         quotes = found.groupby("cause_id").quote.apply(lambda q: " | ".join(dict.fromkeys(q)))
