@@ -150,6 +150,7 @@ LEXICON = _schema(
         "cause_id": _id(),
         "language": _choice(PAGE_LANGUAGE),
         "term": Column(**_text),
+        "page_only": _choice(("true", "false")),
         "note": Column(**_optional_text),
     },
     unique=["language", "term"],
@@ -384,7 +385,7 @@ CONCLUSIONS = _schema(
 )
 
 # Written as true/false in the CSV (so a typo such as "yes" is caught), handed out as bool.
-BOOLEAN_COLUMNS = {"taxonomy": ["can_t_miss"]}
+BOOLEAN_COLUMNS = {"taxonomy": ["can_t_miss"], "lexicon": ["page_only"]}
 
 SCHEMAS = {
     "sources": SOURCES,

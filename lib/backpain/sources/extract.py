@@ -71,10 +71,19 @@ BLOCKERS = (
     "back pain", "low back pain", "lower back pain", "upper back pain", "back ache", "backache",
     "腰痛", "背痛", "腰背痛", "下背痛", "上背痛", "后背痛", "后背疼", "后背疼痛", "腰酸背痛", "腰背疼痛",
     "ear infection", "yeast infection", "stress fracture", "stress fractures",
-    "弯腰时", "弯腰困难", "弯腰受限", "不能弯腰", "无法弯腰", "难以弯腰", "不可能弯腰",
+    "弯腰时", "弯腰困难", "弯腰受限", "不能弯腰", "无法弯腰", "难以弯腰", "不可能弯腰", "劳累后", "劳累时",
+    "性关节炎",  # X性关节炎 (发炎性, 痛风性 …) is not osteoarthritis unless a longer known term reads it
+    "体力劳动者", "久坐一族",  # people, not causes
 )  # fmt: skip
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
-ZH_VARIANTS = (("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化性"), ("梗死", "梗塞"), ("肾结石", "肾石"))
+ZH_VARIANTS = (
+    ("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化性"), ("梗死", "梗塞"), ("肾结石", "肾石"), ("综合征", "症候群"),
+)  # fmt: skip
+# a hit of the first cause that its sentence blames on a hit of the second (a causal word between them)
+# names the third: 骨质疏松导致压缩性骨折, "compression fractures, often due to osteoporosis"
+COMPOSITES = (("vertebral_fracture", "osteoporosis", "osteoporotic_fracture"),)
+CAUSAL = re.compile(r"导致|造成|引起|引发|所致|因|易|due to|because of|caused by|result|lead|cause")
+SENTENCE_ENDS = ".;!?\n。！？；"
 ZH_GLUE_BEFORE = "类非抗"  # a hit right after one of these (folded) is part of a longer word
 ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
@@ -160,7 +169,7 @@ class Extractor:
         general names no curated page supplied, stay): an honest estimate of how the extractor does
         on a page it has never seen.
         """
-        lexicon = kb.lexicon
+        lexicon = kb.lexicon[~kb.lexicon.page_only]  # a bare organ name names a cause only on its own page
         if held_out:
             lang = dict(zip(kb.sources.source_id, kb.sources.language))
             used = {(m.source_id in held_out, lang[m.source_id], m.quote) for m in kb.mentions.itertuples()}
@@ -225,7 +234,7 @@ class Extractor:
         english = english[~glued]
         cues = _cues(folded, codes)
         stance = _stances(folded, start, english, cues)
-        cause = self.causes[pattern]
+        cause = _composed(folded, self.causes[pattern], start, stop, codes)
         rows = np.flatnonzero(cause != None)  # noqa: E711 (element-wise): blockers yield nothing
         extra = self._coordinated_hits(folded, rows, pattern, start, stop, english, cues["coordinator"])
         order = np.argsort(np.concatenate([2 * np.arange(len(rows)), [2 * i + 1 for i, *_ in extra]]), kind="stable")
@@ -317,6 +326,24 @@ class Extractor:
                         found.append((start - 1 - j, start - 1, cause))
                         break
         return found
+
+
+_SENTENCE_END_CODES = np.array([ord(ch) for ch in SENTENCE_ENDS], dtype=np.uint32)
+
+
+def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The hits' causes with COMPOSITES applied (a copy only when one applies)."""
+    for general, context, specific in COMPOSITES:
+        is_general, is_context = cause == general, cause == context
+        if is_general.any() and is_context.any():
+            sentence = np.cumsum(np.isin(codes, _SENTENCE_END_CODES))[start + 1]  # codes[i + 1] is folded[i]
+            cause = cause.copy()
+            for g in np.flatnonzero(is_general & np.isin(sentence, sentence[is_context])).tolist():
+                for c in np.flatnonzero(is_context & (sentence == sentence[g])).tolist():
+                    between = folded[min(stop[g], stop[c]) : max(start[g], start[c])]
+                    if CAUSAL.search(between):
+                        cause[g] = specific
+    return cause
 
 
 def _as_array(matches: list[tuple[int, int, int]]) -> np.ndarray:
