@@ -70,7 +70,7 @@ STANCE_PRECEDENCE = ("other_role", "negated", "ruled_out")  # later wins
 BLOCKERS = (
     "back pain", "low back pain", "lower back pain", "upper back pain", "back ache", "backache",
     "腰痛", "背痛", "腰背痛", "下背痛", "上背痛", "后背痛", "后背疼", "后背疼痛", "腰酸背痛", "腰背疼痛",
-    "ear infection", "yeast infection", "stress fracture", "stress fractures",
+    "ear infection", "yeast infection", "stress fracture", "stress fractures", "上呼吸道感染",
     "弯腰时", "弯腰困难", "弯腰受限", "不能弯腰", "无法弯腰", "难以弯腰", "不可能弯腰", "劳累后", "劳累时",
     "性关节炎",  # X性关节炎 (发炎性, 痛风性 …) is not osteoarthritis unless a longer known term reads it
     "体力劳动者", "久坐一族",  # people, not causes
