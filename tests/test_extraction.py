@@ -87,7 +87,8 @@ def test_cant_miss_charts_count_a_cause_named_to_be_ruled_out(kb):
 def test_unseen_evaluation_reports_every_split_and_script(kb):
     pooled, per_page, errors = extraction_eval.unseen_evaluation(kb)
     pages, labels, texts = extraction_eval.load_unseen(kb.path)
-    assert set(pooled.index) == {(s, c) for s in ("dev", "test", "example") for c in ("latin", "hans", "hant")}
+    # every page kept here has been read while tuning: the held-out rounds live outside (held_out_rounds.csv)
+    assert set(pooled.index) == {(s, c) for s in ("dev", "example") for c in ("latin", "hans", "hant")}
     counts = pages[pages.split != "example"].groupby("script").size()
     assert counts["latin"] >= 6 and counts["hans"] >= 4 and counts["hant"] >= 3
     assert set(labels.page_id) <= set(pages.page_id) and all(texts[p].strip() for p in pages.page_id)

@@ -157,6 +157,7 @@ NAME_KIND = Vocabulary(
         ("lay", "everyday or lay name", "日常或通俗说法"),
         ("alternative_name", "alternative or older name", "别名或旧称"),
         ("abbreviation", "abbreviation", "缩写"),
+        ("misspelling", "common misspelling", "常见错拼"),
     ],
 )
 

@@ -71,6 +71,7 @@ BLOCKERS = (
     "back pain", "low back pain", "lower back pain", "upper back pain", "back ache", "backache",
     "腰痛", "背痛", "腰背痛", "下背痛", "上背痛", "后背痛", "后背疼", "后背疼痛", "腰酸背痛", "腰背疼痛",
     "ear infection", "yeast infection", "stress fracture", "stress fractures", "上呼吸道感染",
+    "stress on", "stress to the",  # mechanical load ("stress on the lower back"), not psychological stress
     "弯腰时", "弯腰困难", "弯腰受限", "不能弯腰", "无法弯腰", "难以弯腰", "不可能弯腰", "劳累后", "劳累时",
     "性关节炎",  # X性关节炎 (发炎性, 痛风性 …) is not osteoarthritis unless a longer known term reads it
     "体力劳动者", "久坐一族",  # people, not causes
@@ -78,13 +79,18 @@ BLOCKERS = (
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (
     ("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化性"), ("梗死", "梗塞"), ("肾结石", "肾石"), ("综合征", "症候群"),
+    ("骶髂", "荐髂"),
 )  # fmt: skip
 # a hit of the first cause that its sentence blames on a hit of the second (a causal word between them)
 # names the third: 骨质疏松导致压缩性骨折, "compression fractures, often due to osteoporosis"
 COMPOSITES = (("vertebral_fracture", "osteoporosis", "osteoporotic_fracture"),)
-CAUSAL = re.compile(r"导致|造成|引起|引发|所致|因|易|due to|because of|caused by|result|lead|cause")
+CAUSAL = re.compile(r"导致|造成|引起|引发|所致|因|易|due to|because of|caused by|result|lead|cause|related")
+# an unspecified infection with the spine named just before it in its clause is a spinal infection
+# (腰椎的局部软组织或骨骼的感染, 脊椎骨因感染, "infection of the spine" is read by its own term)
+SPINE_WORDS = re.compile(r"脊柱|脊椎|腰椎|胸椎|颈椎|脊骨|椎体|椎间盘|spine|spinal|vertebra")
+QUALIFIED = (("infection", SPINE_WORDS, 12, "spinal_infection"),)
 SENTENCE_ENDS = ".;!?\n。！？；"
-ZH_GLUE_BEFORE = "类非抗"  # a hit right after one of these (folded) is part of a longer word
+ZH_GLUE_BEFORE = "类非抗膝髋"  # a hit right after one of these (folded) is part of a longer word (膝关节退化)
 ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
 COORDINATOR_ZH = "、/或和与及跟"
@@ -343,7 +349,18 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
                     between = folded[min(stop[g], stop[c]) : max(start[g], start[c])]
                     if CAUSAL.search(between):
                         cause[g] = specific
+    for general, words, width, specific in QUALIFIED:
+        for g in np.flatnonzero(cause == general).tolist():
+            if words.search(_clause(folded, int(start[g]), width, "。！？；，.;!?,\n")):
+                cause = cause.copy()
+                cause[g] = specific
     return cause
+
+
+def _clause(folded: str, start: int, width: int, stops: str) -> str:
+    """The text before a hit back to the nearest stop character, at most `width` characters."""
+    lo = max(0, start - width)
+    return folded[max([folded.rfind(ch, lo, start) + 1 for ch in stops] + [lo]) : start]
 
 
 def _as_array(matches: list[tuple[int, int, int]]) -> np.ndarray:
@@ -419,8 +436,7 @@ def _stances(folded: str, start: np.ndarray, english: np.ndarray, cues: dict) ->
         hits = hits[latest[k[hits] - 1] >= start[hits] - width]  # a cue within reach: is it in the clause?
         for h in hits.tolist():
             s = int(start[h])
-            clause = max(max(folded.rfind(ch, max(0, s - width), s) for ch in stops) + 1, s - width)
-            if latest[k[h] - 1] >= clause:
+            if latest[k[h] - 1] >= s - len(_clause(folded, s, width, stops)):
                 stance[h] = kind
     return stance
 
