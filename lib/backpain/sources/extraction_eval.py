@@ -155,6 +155,22 @@ def unseen_evaluation(kb, root: Path | str | None = None) -> tuple[pd.DataFrame,
     return pooled(scores, ["split", "script"]), scores, errors
 
 
+def held_out_rounds(root: Path | str | None = None) -> pd.DataFrame:
+    """Every held-out measurement, as recorded in data/eval/held_out_rounds.csv, with precision and recall.
+
+    Each round's pages were labelled by someone who never saw the extractor or its words, scored once
+    with the extractor named (a commit), and only then read and tuned on, so its figure is the honest
+    one for pages nobody has seen. The pages of rounds 2 and later are not redistributed here (their
+    addresses and labels are in held_out_pages.csv and held_out_labels.csv)."""
+    root = Path(root) if root else data_dir()
+    if not (root / "eval" / "held_out_rounds.csv").exists():
+        root = DEFAULT_DATA_DIR
+    rounds = pd.read_csv(root / "eval" / "held_out_rounds.csv", dtype={"extractor": str})
+    return rounds.assign(
+        precision=(rounds.right / rounds.found).round(3), recall=(rounds.recalled / rounds.labelled).round(3)
+    )
+
+
 def curated_leave_one_out(kb) -> pd.DataFrame:
     """Leave-one-page-out over the curated pages, pooled per language (precision, recall)."""
     scores, _ = held_out_evaluation(kb)
