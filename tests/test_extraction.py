@@ -98,3 +98,21 @@ def test_unseen_evaluation_reports_every_split_and_script(kb):
     assert set(errors.outcome) <= {"miss", "false_hit"}
     misses = errors[errors.outcome == "miss"].groupby("page_id").size()
     assert (misses.reindex(per_page.index, fill_value=0) == per_page.labelled - per_page.recalled).all()
+
+
+def test_held_out_records_agree_with_their_pages_and_labels(kb):
+    """held_out_rounds.csv counts the pages and labels of held_out_pages.csv and held_out_labels.csv (rounds 2 on);
+    every figure is possible (right ≤ found, recalled ≤ labelled), and each round was scored before and after."""
+    rounds = extraction_eval.held_out_rounds(kb.path)
+    pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
+    labels = pd.read_csv(kb.path / "eval" / "held_out_labels.csv", keep_default_na=False)
+    assert set(labels.page_id) <= set(pages.page_id) and not pages.page_id.duplicated().any()
+    assert not labels.duplicated(["page_id", "cause_id"]).any()
+    known = set(kb.taxonomy.cause_id)
+    assert all(c in known or c.startswith("new:") for c in labels.cause_id)
+    per_script = pages.merge(labels, on="page_id").groupby(["round", "script"]).size()
+    pages_per = pages.groupby(["round", "script"]).size()
+    for r in rounds[rounds["round"] >= 2].itertuples():
+        assert r.labelled == per_script[(r.round, r.script)] and r.pages == pages_per[(r.round, r.script)]
+    assert ((rounds.right <= rounds.found) & (rounds.recalled <= rounds.labelled)).all()
+    assert (rounds.groupby(["round", "script"]).size() == 2).all()

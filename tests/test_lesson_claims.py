@@ -23,7 +23,7 @@ from backpain.knowledge.base import build
 from backpain.knowledge.cases import load_cases
 from backpain.sources import advice, compare, ingest, quality, readability
 from backpain.sources.extract import Extractor
-from backpain.sources.extraction_eval import by_language, evaluate, held_out_evaluation
+from backpain.sources.extraction_eval import by_language, evaluate, held_out_evaluation, held_out_rounds
 from backpain.ui import source_charts
 from backpain.ui.tables import cause_table
 
@@ -708,29 +708,36 @@ def test_the_example_folder_has_what_the_notebook_lists(kb, tmp_path):
 
 def test_the_held_out_lexicon_is_built_from_the_other_four(kb):
     """08_your_own_sources.ipynb: “(2) for each page, a lexicon built only from the **other four** pages plus the
-    standard names, which is what happens with a page the workbook has never seen.”"""
+    standard and general names, which is what happens with a page the workbook has never seen.”"""
     assert len(kb.source_ids) == 5
 
 
-def test_precision_stays_high_recall_collapses(kb, held_out):
-    """08_your_own_sources.ipynb: “Precision stays high, recall collapses: each page has its own words (腰肌劳损 vs
-    "lumbar strain" vs "overstrain of the muscles of the back").”
-    08_your_own_sources.ipynb: “the full lexicon, which was built *from these pages*, so it is an upper bound”"""
+def test_recall_collapses_and_precision_falls(kb, held_out):
+    """08_your_own_sources.ipynb: “Recall collapses: each page has its own words (腰肌劳损 vs "lumbar strain" vs
+    "overstrain of the muscles of the back"). Precision falls too, because the general names also find words the
+    curators left unmarked: a word in another sense ("spasm" as what a disc does to a muscle, 分娩 in an unrelated
+    question about labour), or in a page's unrelated sections.”
+    08_your_own_sources.ipynb: “(1) everything the extractor knows: the curated pages' own words
+    (`data/lexicon.csv`, built *from these pages*) and the general names of every cause (`data/cause_names.csv`), so
+    recall here is an upper bound;”"""
     texts = {s: kb.text(s) for s in kb.source_ids}
     full = Extractor.from_kb(kb)
     scores, _ = evaluate(pd.concat([full.find(texts[s], s) for s in kb.source_ids]), kb.mentions)
-    assert (scores.recall > 0.95).all() and (scores.precision > 0.9).all()
-    held_scores, _ = held_out
+    assert (scores.recall > 0.95).all()
+    held_scores, errors = held_out
     pooled = by_language(held_scores, kb.sources)
-    assert (pooled.precision > 0.8).all() and (pooled.recall < 0.5).all()
-    assert held_scores.recall.max() < 0.7 and held_scores.precision.min() > 0.7
-    assert (scores.recall - held_scores.recall.reindex(scores.index)).min() > 0.4
+    assert (pooled.recall < 0.5).all()
+    full_pooled = by_language(scores, kb.sources)
+    assert (pooled.precision < full_pooled.precision - 0.05).all()  # precision falls too
+    assert (scores.recall - held_scores.recall.reindex(scores.index)).min() > 0.1
+    false_hits = errors[errors.outcome == "false_hit"]
+    assert {"spasm", "分娩"} <= set(false_hits.quote)
     assert pooled.loc["zh", "curated"] == (kb.mentions.source_id.str.startswith("zh_")).sum()
 
 
 def test_synonyms_and_paraphrases_are_most_misses(held_out):
-    """08_your_own_sources.ipynb: “**Synonyms and paraphrases** are most misses: the lexicon grows from curated
-    pages, so curate a few pages of a new kind before trusting the counts.”"""
+    """08_your_own_sources.ipynb: “**Synonyms and paraphrases** are most misses: every page has its own words, so
+    curate a few pages of a new kind before trusting the counts.”"""
     _, errors = held_out
     misses = errors[errors.outcome == "miss"]
     assert misses.reason.isin(["synonym", "chinese_phrasing"]).mean() > 0.5
@@ -760,10 +767,12 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
     """08_your_own_sources.ipynb: “**Traditional characters** (腰肌勞損) are matched by folding each character to
     simplified, keeping offsets exact.”
     08_your_own_sources.ipynb: “**A term inside another word** ("ulcer" in "ulcerative") is refused for English;”
-    08_your_own_sources.ipynb: “**Negation and rule-out** are two stances: "no sign of infection" is *negated* (said
-    to be absent);”
-    08_your_own_sources.ipynb: “glued prefix is checked (类 in 类风湿关节炎), so 神经症 inside 神经症状 still slips
-    through.”"""
+    08_your_own_sources.ipynb: “**Negation, rule-out and advice** are stances: "no sign of infection" is *negated*
+    (said to be absent);”
+    08_your_own_sources.ipynb: “"avoid heavy lifting" and 避免久坐 are advice (*other role*), not causes the page
+    gives.”
+    08_your_own_sources.ipynb: “for Chinese a glued prefix (类 in 类风湿关节炎, 膝 in 膝关节退化) and a glued suffix
+    (神经症 inside 神经症状) are checked.”"""
     ex = Extractor.from_kb(kb)
     text = "腰肌勞損; ulcerative colitis"
     found = ex.find(text, "t")
@@ -772,8 +781,42 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
     assert "peptic_ulcer" not in set(found.cause_id)
     assert ex.find("There is no sign of infection today.", "t").stance.tolist() == ["negated"]
     assert set(ex.find("We must rule out an infection or a fracture.", "t").stance) == {"ruled_out"}
+    assert ex.find("Avoid heavy lifting.", "t").stance.tolist() == ["other_role"]
+    assert ex.find("避免久坐", "t").stance.tolist() == ["other_role"]
     assert set(ex.find("类风湿关节炎", "t").cause_id) == {"rheumatoid_arthritis"}
-    assert "anxiety" in set(ex.find("神经症状", "t").cause_id)  # the slip the notebook admits
+    assert ex.find("膝关节退化", "t").empty and ex.find("神经症状", "t").empty
+    assert set(ex.find("他有神经症", "t").cause_id) == {"anxiety"}  # the word alone is still read
+
+
+def test_held_out_rounds_fall_short_of_the_target(kb):
+    """08_your_own_sources.ipynb: “On round 5, the last pages nobody had read, recall rose from 0.58 to 0.62 in
+    English, from 0.67 to 0.78 in simplified and from 0.61 to 0.75 in traditional Chinese, at precision 0.90,
+    0.81 and 0.78. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    the three:”"""
+    rounds = held_out_rounds(kb.path)
+    last = rounds[rounds["round"] == rounds["round"].max()]
+    before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
+    assert before.recall.round(2).to_dict() == {"latin": 0.58, "hans": 0.67, "hant": 0.61}
+    assert after.recall.round(2).to_dict() == {"latin": 0.62, "hans": 0.78, "hant": 0.75}
+    assert after.precision.round(2).to_dict() == {"latin": 0.90, "hans": 0.81, "hant": 0.78}
+    assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
+
+
+def test_general_names_and_new_causes(kb):
+    """08_your_own_sources.ipynb: “**General names** (`data/cause_names.csv`, about 2,200): clinical, everyday and
+    older names and abbreviations of every cause in both languages,”
+    08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
+    and long-term corticosteroid use, each with its reference.”
+    08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, about 6% of the labels); they can only be
+    missed.”"""
+    assert 2000 < len(kb.cause_names) < 2400
+    assert set(kb.cause_names.language) == {"en", "zh"}
+    added = kb.causes.loc[["urinary_tract_infection", "dysmenorrhoea", "rib_fracture", "corticosteroid_use"]]
+    assert added.reference_id.notna().all()
+    pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
+    labels = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
+    last = labels[labels.page_id.isin(pages.page_id[pages["round"] == pages["round"].max()])]
+    assert last.cause_id.str.startswith("new:").mean() == pytest.approx(0.06, abs=0.01)
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
