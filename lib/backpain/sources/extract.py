@@ -75,6 +75,7 @@ BLOCKERS = (
     "弯腰时", "弯腰困难", "弯腰受限", "不能弯腰", "无法弯腰", "难以弯腰", "不可能弯腰", "劳累后", "劳累时",
     "性关节炎",  # X性关节炎 (发炎性, 痛风性 …) is not osteoarthritis unless a longer known term reads it
     "体力劳动者", "久坐一族",  # people, not causes
+    "风湿免疫",  # 风湿免疫病, the rheumatology department's whole field, not the lay "rheumatism"
 )  # fmt: skip
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (
@@ -85,10 +86,19 @@ ZH_VARIANTS = (
 # names the third: 骨质疏松导致压缩性骨折, "compression fractures, often due to osteoporosis"
 COMPOSITES = (("vertebral_fracture", "osteoporosis", "osteoporotic_fracture"),)
 CAUSAL = re.compile(r"导致|造成|引起|引发|所致|因|易|due to|because of|caused by|result|lead|cause|related")
-# an unspecified infection with the spine named just before it in its clause is a spinal infection
-# (腰椎的局部软组织或骨骼的感染, 脊椎骨因感染, "infection of the spine" is read by its own term)
+# a vague hit qualified by the words around it in its clause names a more specific cause: an infection
+# with the spine named beside it (腰椎的局部软组织或骨骼的感染, "infection or collapse of the vertebrae") is a
+# spinal infection; a tumour right after an organ (子宫肿瘤, 肾脏肿瘤) is a disease of that organ.
+# (cause, words, characters looked at before the hit, after it, the cause it becomes)
 SPINE_WORDS = re.compile(r"脊柱|脊椎|腰椎|胸椎|颈椎|脊骨|椎体|椎间盘|spine|spinal|vertebra")
-QUALIFIED = (("infection", SPINE_WORDS, 12, "spinal_infection"),)
+QUALIFIED = (
+    ("infection", SPINE_WORDS, 12, 30, "spinal_infection"),
+    ("spinal_tumour", re.compile(r"(?:子宫|卵巢|盆腔|宫颈)$"), 3, 0, "internal_organ_disease"),
+    ("spinal_tumour", re.compile(r"(?:肾脏|肾)$"), 3, 0, "kidney_disease"),
+    ("spinal_tumour", re.compile(r"(?:肺部|肺)$"), 3, 0, "lung_cancer"),
+    ("spinal_tumour", re.compile(r"(?:胰腺|胃|肝|肠)$"), 3, 0, "digestive_system_disease"),
+)  # fmt: skip
+CLAUSE_ENDS = "。！？；，.;!?,\n"
 SENTENCE_ENDS = ".;!?\n。！？；"
 ZH_GLUE_BEFORE = "类非抗膝髋"  # a hit right after one of these (folded) is part of a longer word (膝关节退化)
 ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
@@ -349,12 +359,19 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
                     between = folded[min(stop[g], stop[c]) : max(start[g], start[c])]
                     if CAUSAL.search(between):
                         cause[g] = specific
-    for general, words, width, specific in QUALIFIED:
+    for general, words, before, after, specific in QUALIFIED:
         for g in np.flatnonzero(cause == general).tolist():
-            if words.search(_clause(folded, int(start[g]), width, "。！？；，.;!?,\n")):
+            preceding = _clause(folded, int(start[g]), before, CLAUSE_ENDS)
+            if words.search(preceding) or words.search(_clause_after(folded, int(stop[g]), after)):
                 cause = cause.copy()
                 cause[g] = specific
     return cause
+
+
+def _clause_after(folded: str, stop: int, width: int, stops: str = CLAUSE_ENDS) -> str:
+    """The text after a hit up to the next stop character, at most `width` characters."""
+    window = folded[stop : stop + width]
+    return window[: min([i for i in map(window.find, stops) if i >= 0], default=len(window))]
 
 
 def _clause(folded: str, start: int, width: int, stops: str) -> str:
