@@ -75,12 +75,12 @@ BLOCKERS = (
     "弯腰时", "弯腰困难", "弯腰受限", "不能弯腰", "无法弯腰", "难以弯腰", "不可能弯腰", "劳累后", "劳累时",
     "性关节炎",  # X性关节炎 (发炎性, 痛风性 …) is not osteoarthritis unless a longer known term reads it
     "体力劳动者", "久坐一族",  # people, not causes
-    "风湿免疫",  # 风湿免疫病, the rheumatology department's whole field, not the lay "rheumatism"
+    "风湿免疫", "风湿科",  # 风湿免疫病, 风湿科: rheumatology's whole field, not the lay "rheumatism"
 )  # fmt: skip
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (
     ("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化性"), ("梗死", "梗塞"), ("肾结石", "肾石"), ("综合征", "症候群"),
-    ("骶髂", "荐髂"),
+    ("骶髂", "荐髂"), ("前列腺", "摄护腺"),
 )  # fmt: skip
 # a hit of the first cause that its sentence blames on a hit of the second (a causal word between them)
 # names the third: 骨质疏松导致压缩性骨折, "compression fractures, often due to osteoporosis"
