@@ -789,34 +789,39 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 5, the last pages nobody had read, recall rose from 0.58 to 0.62 in
-    English, from 0.67 to 0.78 in simplified and from 0.61 to 0.75 in traditional Chinese, at precision 0.90,
-    0.81 and 0.78. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
-    the three:”"""
+    """08_your_own_sources.ipynb: “On round 7, the last pages nobody had read, recall rose from 0.70 to 0.78 in
+    English, from 0.57 to 0.70 in simplified and from 0.58 to 0.69 in traditional Chinese, at precision 0.89,
+    0.84 and 0.76. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    the three:”
+    08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`),
+    recall was 0.81, 0.84 and 0.84.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert before.recall.round(2).to_dict() == {"latin": 0.58, "hans": 0.67, "hant": 0.61}
-    assert after.recall.round(2).to_dict() == {"latin": 0.62, "hans": 0.78, "hant": 0.75}
-    assert after.precision.round(2).to_dict() == {"latin": 0.90, "hans": 0.81, "hant": 0.78}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.70, "hans": 0.57, "hant": 0.58}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.78, "hans": 0.70, "hant": 0.69}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.89, "hans": 0.84, "hant": 0.76}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.81, "hans": 0.84, "hant": 0.84}
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
 
 
 def test_general_names_and_new_causes(kb):
-    """08_your_own_sources.ipynb: “**General names** (`data/cause_names.csv`, about 2,200): clinical, everyday and
+    """08_your_own_sources.ipynb: “**General names** (`data/cause_names.csv`, about 2,300): clinical, everyday and
     older names and abbreviations of every cause in both languages,”
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, each with its reference.”
-    08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, about 6% of the labels); they can only be
-    missed.”"""
-    assert 2000 < len(kb.cause_names) < 2400
+    08_your_own_sources.ipynb: “Part of the gap is
+    not the extractor's: 11% of round 7's labels name causes the taxonomy lacks”
+    08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, 11% of the last round's labels); they can only
+    be missed.”"""
+    assert 2200 < len(kb.cause_names) < 2400
     assert set(kb.cause_names.language) == {"en", "zh"}
     added = kb.causes.loc[["urinary_tract_infection", "dysmenorrhoea", "rib_fracture", "corticosteroid_use"]]
     assert added.reference_id.notna().all()
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
     labels = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
     last = labels[labels.page_id.isin(pages.page_id[pages["round"] == pages["round"].max()])]
-    assert last.cause_id.str.startswith("new:").mean() == pytest.approx(0.06, abs=0.01)
+    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 11
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
