@@ -88,17 +88,20 @@ COMPOSITES = (("vertebral_fracture", "osteoporosis", "osteoporotic_fracture"),)
 CAUSAL = re.compile(r"导致|造成|引起|引发|所致|因|易|due to|because of|caused by|result|lead|cause|related")
 # a vague hit qualified by the words around it in its clause names a more specific cause: an infection
 # with the spine named beside it (腰椎的局部软组织或骨骼的感染, "infection or collapse of the vertebrae") is a
-# spinal infection; a tumour right after an organ (子宫肿瘤, 肾脏肿瘤) is a disease of that organ.
+# spinal infection, one beside the kidney a kidney infection; a tumour right after an organ (子宫肿瘤,
+# 肾脏肿瘤) is a disease of that organ.
 # (cause, words, characters looked at before the hit, after it, the cause it becomes)
 SPINE_WORDS = re.compile(r"脊柱|脊椎|腰椎|胸椎|颈椎|脊骨|椎体|椎间盘|spine|spinal|vertebra")
 QUALIFIED = (
     ("infection", SPINE_WORDS, 12, 30, "spinal_infection"),
+    ("infection", re.compile(r"肾|kidney|renal"), 12, 12, "pyelonephritis"),
+    ("infection", re.compile(r"支气管|肺|呼吸道|bronch|lung|chest"), 12, 0, "respiratory_disease"),
     ("spinal_tumour", re.compile(r"(?:子宫|卵巢|盆腔|宫颈)$"), 3, 0, "internal_organ_disease"),
     ("spinal_tumour", re.compile(r"(?:肾脏|肾)$"), 3, 0, "kidney_disease"),
     ("spinal_tumour", re.compile(r"(?:肺部|肺)$"), 3, 0, "lung_cancer"),
     ("spinal_tumour", re.compile(r"(?:胰腺|胃|肝|肠)$"), 3, 0, "digestive_system_disease"),
 )  # fmt: skip
-CLAUSE_ENDS = "。！？；，.;!?,\n"
+CLAUSE_ENDS = "。！？；，、.;!?,\n"  # a list item (脊椎病变、神经感染) is a clause of its own here
 SENTENCE_ENDS = ".;!?\n。！？；"
 ZH_GLUE_BEFORE = "类非抗膝髋"  # a hit right after one of these (folded) is part of a longer word (膝关节退化)
 ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
