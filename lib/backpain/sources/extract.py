@@ -41,7 +41,7 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-# stance cues (see Extractor._stances): a rule-out cue anywhere in the hit's sentence (English) or clause
+# stance cues (see _stances): a rule-out cue anywhere in the hit's sentence (English) or clause
 # (Chinese) makes it "ruled_out"; a negation only within a few words ("no sign of infection", 没有…) "negated"
 RULE_OUT_EN = (
     "rule out", "rules out", "ruled out", "ruling out", "exclude", "excludes", "excluded", "excluding",
@@ -108,7 +108,7 @@ ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by 
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
 COORDINATOR_ZH = "、/或和与及跟"
 _HAN_RUN, _HAN_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}"), re.compile(r"[\u4e00-\u9fff]{1,4}$")
-MAY_COORDINATE = ("/", " or ", " and ", *COORDINATOR_ZH)  # a hit within 5 characters of one is looked at
+MAY_COORDINATE = ("/", " or ", " and ", *COORDINATOR_ZH)  # a hit next to one is looked at (_coordinated_hits)
 COLUMNS = ["source_id", "start", "end", "quote", "cause_id", "stance", "auto"]
 
 
