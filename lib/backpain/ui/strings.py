@@ -264,6 +264,10 @@ TABLE_COLUMNS = {
     "right": ("Found and right", "找到且正确"),
     "recalled": ("Marked and found", "标注且找到"),
     "split": ("Set", "数据集"),
+    "round": ("Round", "轮次"),
+    "extractor": ("Extractor (commit)", "提取器（提交）"),
+    "recall_known": ("Recall on causes the taxonomy has", "分类中已有病因的召回率"),
+    "measured": ("Measured", "测量日期"),
     "script": ("Script", "文字"),
     "context": ("Words around it", "上下文"),
     "notes": ("What is odd about the page", "网页的特别之处"),
@@ -278,6 +282,7 @@ TABLE_VALUES = {
     "very poor": ("very poor", "很差"),
     "sentence length (jieba)": ("sentence length (jieba word segmentation)", "句长（jieba 分词）"),
     "Flesch (pyphen syllables)": ("Flesch (syllables counted by pyphen)", "Flesch（pyphen 计音节）"),
+    "before issue 12": ("before issue 12 (the curated pages' words alone)", "议题 12 之前（仅用精选网页的词语）"),
 }
 
 # DataTables' own interface words for a long table (ui/tables.py); _START_ … are DataTables' placeholders.

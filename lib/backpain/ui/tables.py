@@ -72,7 +72,7 @@ VOCAB_COLUMNS: dict[str, Vocabulary] = {
     "status": REFERENCE_STATUS,
 }
 # Columns whose values are phrases of the code (ui/strings.TABLE_VALUES), not data.
-PHRASE_COLUMNS = ("band", "method")
+PHRASE_COLUMNS = ("band", "method", "extractor")
 # Columns whose values are ids of a table's rows (one id, or several joined by ';' '|' or ',').
 ID_COLUMNS = {
     "cause_id": "cause",
