@@ -81,7 +81,7 @@ BLOCKERS = (
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (
     ("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化性"), ("梗死", "梗塞"), ("肾结石", "肾石"), ("综合征", "症候群"),
-    ("骶髂", "荐髂"), ("前列腺", "摄护腺"),
+    ("骶髂", "荐髂"), ("前列腺", "摄护腺"), ("胰腺", "胰脏"),
 )  # fmt: skip
 # a hit of the first cause that its sentence blames on a hit of the second (a causal word between them)
 # names the third: 骨质疏松导致压缩性骨折, "compression fractures, often due to osteoporosis"
