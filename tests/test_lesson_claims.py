@@ -723,7 +723,7 @@ def test_recall_collapses_and_precision_falls(kb, held_out):
     texts = {s: kb.text(s) for s in kb.source_ids}
     full = Extractor.from_kb(kb)
     scores, _ = evaluate(pd.concat([full.find(texts[s], s) for s in kb.source_ids]), kb.mentions)
-    assert (scores.recall > 0.95).all()
+    assert (scores.recall > 0.9).all()  # page_only words (bare organs, mechanisms) are left to curation
     held_scores, errors = held_out
     pooled = by_language(held_scores, kb.sources)
     assert (pooled.recall < 0.5).all()
