@@ -789,29 +789,29 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 8, the last pages nobody had read, recall rose from 0.67 to 0.71 in
-    English, from 0.71 to 0.84 in simplified and from 0.58 to 0.67 in traditional Chinese, at precision 0.90,
-    0.85 and 0.83. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    """08_your_own_sources.ipynb: “On round 9, the last pages nobody had read, recall rose from 0.55 to 0.63 in
+    English, from 0.67 to 0.76 in simplified and from 0.48 to 0.62 in traditional Chinese, at precision 0.86,
+    0.84 and 0.83. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
     the three:”
-    08_your_own_sources.ipynb: “Over all seven
-    held-out rounds (126 pages), the extractor as it stood when each was scored found 0.76, 0.79 and 0.71
-    of the labelled causes (the extractor from before this work: 0.70, 0.66 and 0.62).”
-    08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`), recall
-    was 0.77, 0.85 and 0.78.”"""
+    08_your_own_sources.ipynb: “Over all eight
+    held-out rounds (144 pages), the extractor as it stood when each was scored found 0.74, 0.78 and 0.70
+    of the labelled causes (the extractor from before this work: 0.68, 0.66 and 0.60).”
+    08_your_own_sources.ipynb: “over the causes the taxonomy has
+    (`recall_known`), recall was 0.70, 0.78 and 0.67.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.67, "hans": 0.71, "hant": 0.58}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.71, "hans": 0.84, "hant": 0.67}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.90, "hans": 0.85, "hant": 0.83}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.77, "hans": 0.85, "hant": 0.78}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.55, "hans": 0.67, "hant": 0.48}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.63, "hans": 0.76, "hant": 0.62}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.86, "hans": 0.84, "hant": 0.83}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.70, "hans": 0.78, "hant": 0.67}
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 126 and held["round"].nunique() == 7
+    assert len(pages) == 144 and held["round"].nunique() == 8
     for i, expected in (
-        (-1, {"latin": 0.76, "hans": 0.79, "hant": 0.71}),
-        (0, {"latin": 0.70, "hans": 0.66, "hant": 0.62}),
+        (-1, {"latin": 0.74, "hans": 0.78, "hant": 0.70}),
+        (0, {"latin": 0.68, "hans": 0.66, "hant": 0.60}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
@@ -823,7 +823,7 @@ def test_general_names_and_new_causes(kb):
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, each with its reference.”
     08_your_own_sources.ipynb: “Part of the gap is not the
-    extractor's: 7% of round 8's labels name causes the taxonomy lacks”
+    extractor's: 7% of round 9's labels name causes the taxonomy lacks”
     08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, 7% of the last round's labels); they can only
     be missed.”"""
     assert 2200 < len(kb.cause_names) < 2400
