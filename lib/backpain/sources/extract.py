@@ -259,17 +259,21 @@ class Extractor:
         cause = _composed(folded, self.causes[pattern], start, stop, codes)
         rows = np.flatnonzero(cause != None)  # noqa: E711 (element-wise): blockers yield nothing
         extra = self._coordinated_hits(folded, rows, pattern, start, stop, english, cues["coordinator"])
-        order = np.argsort(np.concatenate([2 * np.arange(len(rows)), [2 * i + 1 for i, *_ in extra]]), kind="stable")
-        starts = np.concatenate([start[rows], [s for _, s, _, _ in extra]]).astype(np.int64)[order]
-        stops = np.concatenate([stop[rows], [e for _, _, e, _ in extra]]).astype(np.int64)[order]
+        starts, stops, causes, stances = start[rows], stop[rows], cause[rows], stance[rows]
+        if extra:  # each implied term right after the hit that implies it
+            order = np.argsort(np.r_[2 * np.arange(len(rows)), [2 * i + 1 for i, *_ in extra]], kind="stable")
+            starts = np.r_[starts, [s for _, s, _, _ in extra]][order]
+            stops = np.r_[stops, [e for _, _, e, _ in extra]][order]
+            causes = np.r_[causes, np.array([c for *_, c in extra], dtype=object)][order]
+            stances = np.r_[stances, stance[rows[[i for i, *_ in extra]]]][order]
         return pd.DataFrame(
             {
                 "source_id": source_id,
                 "start": starts,
                 "end": stops,
                 "quote": [text[a:b] for a, b in zip(starts.tolist(), stops.tolist())],
-                "cause_id": np.concatenate([cause[rows], np.array([c for *_, c in extra], dtype=object)])[order],
-                "stance": np.concatenate([stance[rows], stance[rows[[i for i, *_ in extra]]]])[order],
+                "cause_id": causes,
+                "stance": stances,
                 "auto": True,
             },
             columns=COLUMNS,
@@ -354,8 +358,11 @@ _SENTENCE_END_CODES = np.array([ord(ch) for ch in SENTENCE_ENDS], dtype=np.uint3
 
 
 def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """The hits' causes with COMPOSITES applied (a copy only when one applies)."""
+    """The hits' causes with COMPOSITES and QUALIFIED applied (a copy only when one applies)."""
+    present = set(cause.tolist())
     for general, context, specific in COMPOSITES:
+        if general not in present:
+            continue
         is_general, is_context = cause == general, cause == context
         if is_general.any() and is_context.any():
             sentence = np.cumsum(np.isin(codes, _SENTENCE_END_CODES))[start + 1]  # codes[i + 1] is folded[i]
@@ -366,6 +373,8 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
                     if CAUSAL.search(between):
                         cause[g] = specific
     for general, words, before, after, specific in QUALIFIED:
+        if general not in present:
+            continue
         for g in np.flatnonzero(cause == general).tolist():
             preceding = _clause(folded, int(start[g]), before, CLAUSE_ENDS)
             if words.search(preceding) or words.search(_clause_after(folded, int(stop[g]), after)):
