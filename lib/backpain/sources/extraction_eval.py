@@ -93,6 +93,13 @@ def by_language(scores: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 GROUPS = ["split", "language", "script"]
 
 
+def _eval_root(root: Path | str | None, file: str) -> Path:
+    """The data folder whose eval/ holds `file`: the one given (or in use), else the workbook's own
+    (an instructor's data copy may have no evaluation set)."""
+    root = Path(root) if root else data_dir()
+    return root if (root / "eval" / file).exists() else DEFAULT_DATA_DIR
+
+
 def load_unseen(root: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """(pages, hand labels, page_id → text) of the evaluation set in data/eval.
 
@@ -101,9 +108,7 @@ def load_unseen(root: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFr
     """
     from .ingest import decode, html_to_text
 
-    root = Path(root) if root else data_dir()
-    if not (root / "eval" / "pages.csv").exists():  # an instructor's data copy without the evaluation set
-        root = DEFAULT_DATA_DIR
+    root = _eval_root(root, "pages.csv")
     pages = pd.read_csv(root / "eval" / "pages.csv", dtype=str)
     labels = pd.read_csv(root / "eval" / "labels.csv", dtype=str, keep_default_na=False)
     texts = {}
@@ -163,9 +168,7 @@ def held_out_rounds(root: Path | str | None = None) -> pd.DataFrame:
     one for pages nobody has seen. The pages of rounds 2 and later are not redistributed here (their
     addresses and labels are in held_out_pages.csv and held_out_labels.csv). recall_known leaves out the
     labels of causes the taxonomy lacks (new:…), which no extractor could find."""
-    root = Path(root) if root else data_dir()
-    if not (root / "eval" / "held_out_rounds.csv").exists():
-        root = DEFAULT_DATA_DIR
+    root = _eval_root(root, "held_out_rounds.csv")
     rounds = pd.read_csv(root / "eval" / "held_out_rounds.csv", dtype={"extractor": str})
     pages = pd.read_csv(root / "eval" / "held_out_pages.csv")
     labels = pd.read_csv(root / "eval" / "held_out_labels.csv", keep_default_na=False).merge(pages, on="page_id")
