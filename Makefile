@@ -38,7 +38,7 @@ lab: $(STAMP)
 	  notebooks/00_start_here.ipynb
 
 test: $(STAMP) $(HUB_STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope tests --nbval-lax --nbval-current-env notebooks
+	$(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder tests --nbval-lax --nbval-current-env notebooks
 
 validate: $(STAMP)
 	$(BIN)/python -m backpain validate

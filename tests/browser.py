@@ -2,12 +2,13 @@
 
 Servers get a free port (JupyterLab also a random token and a scratch copy of notebooks/) and are
 stopped (whole process group) by the fixture that started them. The session fixtures in conftest.py
-start one JupyterLab, one `make present` (Voilà) and one Chromium per test session (per xdist
-worker); the tests sharing a server live in one module, so `--dist loadscope` runs them on one worker.
+start one JupyterLab and one `make present` (Voilà) per test session (per xdist worker), and one
+Chromium per module; the tests sharing a server live in one module, so `--dist loadscope` runs them on
+one worker.
 
-Every page is opened with `browser_page`, which records every request and WebSocket the page makes
-and, when the test body ends, asserts that none went anywhere but 127.0.0.1 (data: and blob: URLs,
-and file: URLs inside a folder the test names, are local too).
+Every page is opened with `browser_page` (or `tabs`, for pages several tests read), which records
+every request and WebSocket the page makes and, when the block ends, asserts that none went anywhere
+but 127.0.0.1 (data: and blob: URLs, and file: URLs inside a folder the test names, are local too).
 
 No fixed sleeps: every wait is for a DOM condition, a kernel status or a server answering.
 """
@@ -180,7 +181,7 @@ def voila(notebook: str, tmp_path: Path):
 
 @contextmanager
 def chromium():
-    """One headless Chromium process (the session fixture `browser` holds one per test session)."""
+    """One headless Chromium process (the fixture `browser` holds one per test module)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -227,6 +228,43 @@ def browser_page(browser, width: int = 1400, height: int = 1000, files: Path | N
     assert requests, "no request was recorded: the page was never loaded"
     leaving = external(requests, files)
     assert leaving == [], f"requests left the machine: {leaving[:10]}"
+
+
+class Tabs:
+    """Pages opened once each, on first use, in one browser context, each recording its own requests.
+
+    For pages that are slow to open and that several tests read: a Voilà app runs its whole notebook
+    for every load, an exported page runs 5 MB of plotly.js. `url_of(name)` gives a page's address.
+    """
+
+    def __init__(self, context, url_of: Callable[[str], str], timeout_ms: float = 60_000):
+        self.context, self.url_of, self.timeout_ms = context, url_of, timeout_ms
+        self.opened: dict[str, tuple] = {}
+
+    def open(self, name: str) -> tuple:
+        """(page, requests): the page `name`, loaded (its "load" event fired) the first time it is asked for."""
+        if name not in self.opened:
+            page, requests = self.context.new_page(), []
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("websocket", lambda ws: requests.append(ws.url))
+            page.goto(self.url_of(name), wait_until="load", timeout=self.timeout_ms)
+            self.opened[name] = page, requests
+        return self.opened[name]
+
+
+@contextmanager
+def tabs(
+    browser,
+    url_of: Callable[[str], str],
+    width: int,
+    height: int = 1000,
+    files: Path | None = None,
+    timeout_ms: float = 60_000,
+):
+    """`Tabs` in a fresh context whose pages open at `width` × `height` (see `browser_page`, which asserts at
+    the end that nothing left the machine)."""
+    with browser_page(browser, width, height, files=files) as (page, _requests):
+        yield Tabs(page.context, url_of, timeout_ms)
 
 
 @contextmanager
@@ -313,6 +351,15 @@ def click_finding(page, finding_id: str, state: str = "present") -> None:
         row.locator("xpath=ancestor::details[1]/summary").click()
     row.locator(f"button.bp-seg-{state}").click()
     row.locator(f"button.bp-seg-{state}[aria-pressed='true']").wait_for(timeout=30_000)
+
+
+def in_english(page) -> None:
+    """Put an app with a language switch (the lab, the quiz) back in English with that switch, if it is in
+    中文. The caller then waits for the English labels it reads: the kernel relabels widgets one by one."""
+    english = page.get_by_role("button", name="English", exact=True)
+    if english.count() and "mod-active" not in (english.first.get_attribute("class") or ""):
+        english.first.click()
+        page.wait_for_function("b => b.classList.contains('mod-active')", arg=english.first.element_handle())
 
 
 RANKING_NAMES = "() => [...document.querySelectorAll('.bp-ranking .bp-rank-name')].map(n => n.textContent)"

@@ -27,16 +27,27 @@ def data_copy(tmp_path) -> Path:
     return target
 
 
-# --- browser tests: one Chromium, one JupyterLab and one Voilà (`make present`) per test session -----------
+def pytest_collection_modifyitems(items):
+    """Modules marked heavy first (the order is otherwise kept): with `--dist loadscope
+    --no-loadscope-reorder` (make test) each worker starts on one of the long modules and the many short
+    ones fill the gaps, so the two workers finish together rather than one waiting on a long module."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
+# --- browser tests: one JupyterLab and one Voilà (`make present`) per test session, one Chromium per module --
 # With pytest-xdist each worker has its own session. The tests that share a server live in one module
 # (JupyterLab: test_browser_notebooks.py; Voilà: test_browser_present.py), so `-n 2 --dist loadscope`
 # runs each module on one worker and each server starts once. (xdist 3.8's --dist loadgroup cannot
 # group under pytest 9: it renames item._nodeid, which pytest 9 no longer reads.)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the whole session; each test opens its own context with browser_page."""
+    """One headless Chromium per module; each test opens its own context with browser_page.
+
+    Per module, not per session: Playwright's sync API leaves its asyncio loop marked as running in this
+    thread while Chromium is open, and a module run after a browser module on the same worker (test_lab)
+    would find that loop instead of none, as in a plain script."""
     from browser import chromium, require_chromium
 
     require_chromium()

@@ -237,3 +237,36 @@ def describe(problems: list[dict], where: str = "") -> str:
             verb = "overlaps" if p["kind"] == "overlap" else "is cut off by"
             lines.append(f"{head} {verb} {b['role']} «{b['text'][:50]}» {_box(b['box'])}")
     return "\n".join(lines)
+
+
+def charts_drawn(page, timeout: int = 60_000) -> None:
+    """Wait until every plotly chart on the page has drawn at its layout's width, and a responsive chart
+    without a fixed width at its container's current width (plotly redraws those after a resize)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].every(gd => {"
+        " const svg = gd.querySelector('.main-svg'); const full = gd._fullLayout; if (!svg || !full) return false;"
+        " if (Math.abs(svg.getBoundingClientRect().width - full.width) >= 2) return false;"
+        " const fixed = gd.layout && gd.layout.width; const responsive = gd._context && gd._context.responsive;"
+        " return fixed || !responsive || Math.abs(full.width - gd.getBoundingClientRect().width) < 2; })",
+        timeout=timeout,
+    )
+
+
+def settled(page, quiet_ms: int = 400, timeout: int = 60_000) -> None:
+    """Wait until the page's DOM has not changed for `quiet_ms` (widgets render asynchronously)."""
+    page.evaluate(
+        """([quiet, limit]) => new Promise((resolve, reject) => {
+            let timer = setTimeout(done, quiet);
+            const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+            const deadline = setTimeout(() => { observer.disconnect(); reject(new Error('page never settled')); }, limit);
+            function done() { observer.disconnect(); clearTimeout(deadline); resolve(); }
+            observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+        })""",
+        [quiet_ms, timeout],
+    )
+
+
+def verdict(found: list[str]) -> None:
+    """Fail with every problem line of every page checked (`describe`'s output), or pass if there are none."""
+    lines = [line for f in found if f for line in f.splitlines()]
+    assert not lines, "text over text, cut off or too small to read:\n" + "\n".join(lines)

@@ -4,15 +4,18 @@ All tests share one JupyterLab (session fixture `jupyter_lab`, a scratch copy of
 Chromium and one JupyterLab page: the front end is loaded once, then each test opens its notebook in
 it, runs every cell, waits for the kernel to be idle, and closes the notebook and stops its kernel
 afterwards. Each test checks that no request made while it ran left the machine (and `browser_page`
-checks the whole page's requests at the end).
+checks the whole page's requests at the end). RISE slides are opened from the same server.
 """
 
+import json
+import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from browser import browser_page, choose, close_notebooks, external, open_lab, run_notebook, screenshot
+from browser import ROOT, browser_page, choose, close_notebooks, external, open_lab, run_notebook, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.heavy, pytest.mark.timeout(300)]
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +142,22 @@ def test_your_own_sources_notebook_escapes_injected_markup(lab_page):
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", timeout=60_000)
         screenshot(sources.nth(1), "08_leaflet_auto")
         screenshot(page.locator(".js-plotly-plot").first, "08_coverage_with_auto")
+
+
+def test_rise_slides_are_offline(browser, jupyter_lab):
+    """RISE's default reveal theme ("simple") fetches Google fonts; the workbook's lab settings choose one
+    whose fonts ship with RISE. The settings reach JupyterLab through the venv (`make setup` copies them)."""
+    shipped = json.loads((ROOT / "share/jupyter/lab/settings/overrides.json").read_text(encoding="utf-8"))
+    assert shipped["jupyterlab-rise:plugin"]["theme"] in {"white", "black"}
+    installed = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json"
+    assert installed.exists() and json.loads(installed.read_text(encoding="utf-8")) == shipped, (
+        f"{installed} is not the workbook's: run `cp share/jupyter/lab/settings/overrides.json {installed}`"
+    )
+    url, token = jupyter_lab
+    with browser_page(browser, 1280, 800) as (page, _requests):
+        page.goto(f"{url}/rise/03_spine_vs_visceral.ipynb?token={token}", timeout=120_000)
+        page.wait_for_selector(".reveal .slides section", timeout=120_000)
+        page.wait_for_function("document.fonts.status === 'loaded'")
+        page.wait_for_load_state("networkidle")
+        assert "Source Sans Pro" in page.evaluate("getComputedStyle(document.querySelector('.reveal')).fontFamily")
+        screenshot(page, "presenting_rise_03_1280")

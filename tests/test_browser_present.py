@@ -1,28 +1,97 @@
-"""`make present` as an instructor and students use it: the quiz and the differential lab as Voilà apps
-in real Chromium, answered and ticked by clicks, in English and in 中文.
+"""`make present` as an instructor and students use it: every notebook as a Voilà app in real Chromium,
+checked for layout, for what it leaves out, and, for the quiz and the differential lab, answered and ticked
+by clicks, in English and in 中文.
 
-All tests share one `make present` server (session fixture `present`) and one Chromium. In 中文 mode
-the tests check the interface labels themselves, taken from backpain.vocab and backpain.ui.strings,
-and that the English versions of those labels are gone. `browser_page` asserts that no request
-left the machine.
+All tests share one `make present` server (session fixture `present`) and one Chromium, and each app is
+opened once (fixture `apps`): Voilà runs the whole notebook for every load, the slow part of these tests.
+A test that uses an app first puts it in the state it needs with the app's own controls (English, Reset).
+In 中文 mode the tests check the interface labels themselves, taken from backpain.vocab and
+backpain.ui.strings, and that the English versions of those labels are gone. Nothing may leave the machine
+(`browser_page` and the per-test request checks).
+
+The layout check (layout_check.py) runs on every app: every output panel and every chart, at 1280 and
+1920 px, then again after the app's own 中文 switch where it has one. Charts are also checked in the static
+export (test_browser_export.py); what only exists live (the lab, the quiz, the pickers and explorers) is
+checked here. The check knows nothing of the panels' DOM, so it keeps working when a widget is rebuilt.
 """
 
+import nbformat
 import pytest
-from browser import RANKING_NAMES, browser_page, click_finding, external, ranking_labels, screenshot
+from browser import RANKING_NAMES, ROOT, click_finding, external, in_english, ranking_labels, screenshot, tabs
+from layout_check import charts_drawn, describe, layout_problems, settled, verdict
 
+from backpain.teaching.instructor import hidden_in_apps
 from backpain.ui.strings import LAB, QUIZ, REASONING_CHARTS
 from backpain.vocab import ANSWER, FINDING_GROUP, SPLIT_GROUP, URGENCY
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.browser, pytest.mark.heavy, pytest.mark.timeout(600)]
 # Voilà runs the whole notebook before the page answers; with the rest of the suite on the other core
 # (kernels, JupyterLab, the export) the lab's first answer has taken over two minutes on this machine.
 SERVED_WITHIN = 360_000
 
 EN, ZH = 0, 1  # halves of a (english, chinese) phrase pair
+NOTEBOOKS = [nb.stem for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+WIDTHS = (1280, 1920)
+PANELS = ".jp-OutputArea-output"  # every output a notebook shows: widgets, HTML, tables
 
 
 def texts(locator) -> list[str]:
     return [t.replace("\xa0", " ").strip() for t in locator.all_inner_texts()]
+
+
+@pytest.fixture(scope="module")
+def apps(browser, present):
+    """Tabs: every notebook as `make present` serves it, each opened once, on first use."""
+    url_of = lambda name: f"{present}/voila/render/{name}.ipynb"  # noqa: E731
+    with tabs(browser, url_of, WIDTHS[0], timeout_ms=SERVED_WITHIN) as opened:  # the layout check's first width
+        yield opened
+
+
+# --- every app: layout, and what the apps leave out ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_live_apps_never_overprint_or_cut_their_text(apps, name):
+    """The notebook as a Voilà app (its widgets, tables and charts, the lab's too) at 1280 and 1920 px,
+    in English and, where the app has a 中文 switch, in 中文."""
+    page, _requests = apps.open(name)
+    page.bring_to_front()  # a background tab's timers and animation frames are throttled
+    in_english(page)
+    switch = page.get_by_role("button", name="中文", exact=True)
+    found = []
+    for lang in ["en", "zh"] if switch.count() else ["en"]:
+        if lang == "zh":
+            switch.first.click()
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 1000})
+            settled(page)
+            charts_drawn(page)
+            found.append(describe(layout_problems(page, panels=PANELS), f"{name} app ({lang}, {width} px)"))
+    verdict(found)
+
+
+@pytest.mark.parametrize(
+    "name, ready, hidden_text",
+    [
+        ("07_case_quiz", ".bp-case", ["The cases at a glance", "Exercise 7"]),
+        ("04_differential_lab", ".bp-ranking .bp-rank", ["The same engine, in code"]),
+    ],
+)
+def test_instructor_and_exercise_cells_are_left_out_of_the_apps(apps, name, ready, hidden_text):
+    """Cells tagged for instructors or as exercises (instructor.HIDDEN_IN_APPS, which the Voilà template
+    hides) stay in the notebook file that JupyterLab opens and are left out of the app."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    tagged = [c for c in nb.cells if hidden_in_apps(c)]
+    assert tagged, f"{name}: no cell tagged to be hidden in apps"
+    for text in hidden_text:  # the notebook file (what JupyterLab opens) keeps them, tagged
+        assert any(text in c.source for c in tagged), text
+    page, _requests = apps.open(name)
+    page.wait_for_selector(ready, timeout=SERVED_WITHIN)
+    page.wait_for_function("() => document.querySelector('#rendered_cells').style.display !== 'none'")
+    shown = page.inner_text("#rendered_cells")
+    for text in hidden_text:
+        assert text not in shown, text
+    assert page.locator("#rendered_cells [cell-index]").count() == len(nb.cells) - len(tagged)
 
 
 # --- the quiz --------------------------------------------------------------------------------------------
@@ -44,44 +113,49 @@ def _score_reads(page, text: str) -> None:
     page.wait_for_function("t => document.querySelector('.bp-score').innerText.includes(t)", arg=text, timeout=30_000)
 
 
-def test_quiz_a_student_answers_and_switches_to_chinese(browser, present):
-    with browser_page(browser, 1300, 1200) as (page, _requests):
-        page.goto(f"{present}/voila/render/07_case_quiz.ipynb", wait_until="domcontentloaded", timeout=SERVED_WITHIN)
-        page.wait_for_selector(".bp-case", timeout=SERVED_WITHIN)
-        assert "import backpain" not in page.content()  # code hidden
-        _answer(page, "mechanical", "Lumbar muscle strain (chronic overuse)", "routine", "true")
-        _score_reads(page, "1/1 causes")
-        screenshot(page, "07_quiz_feedback")
-        page.get_by_role("button", name=QUIZ["next"][EN]).click()
-        page.wait_for_function("document.querySelector('.bp-case').textContent.includes('2/')", timeout=30_000)
-        _answer(page, "visceral", "Angina pectoris", "emergency", "false")
-        _score_reads(page, "1/2 causes")
-        screenshot(page, "07_quiz_wrong_en")
+def test_quiz_a_student_answers_and_switches_to_chinese(apps):
+    page, requests = apps.open("07_case_quiz")
+    first = len(requests)
+    page.bring_to_front()
+    page.set_viewport_size({"width": 1300, "height": 1200})
+    page.wait_for_selector(".bp-case", timeout=SERVED_WITHIN)
+    in_english(page)
+    page.wait_for_function("t => document.querySelector('.bp-case').textContent.includes(t)", arg=QUIZ["case"][EN])
+    assert "import backpain" not in page.content()  # code hidden
+    _answer(page, "mechanical", "Lumbar muscle strain (chronic overuse)", "routine", "true")
+    _score_reads(page, "1/1 causes")
+    screenshot(page, "07_quiz_feedback")
+    page.get_by_role("button", name=QUIZ["next"][EN]).click()
+    page.wait_for_function("document.querySelector('.bp-case').textContent.includes('2/')", timeout=30_000)
+    _answer(page, "visceral", "Angina pectoris", "emergency", "false")
+    _score_reads(page, "1/2 causes")
+    screenshot(page, "07_quiz_wrong_en")
 
-        page.get_by_role("button", name="中文").click()
-        page.wait_for_function(
-            "t => document.querySelector('.bp-case').textContent.includes(t)", arg=f"{QUIZ['case'][ZH]} 2/"
-        )
-        page.wait_for_function(  # the widgets are relabelled one by one: wait for the last ones
-            "([f, s]) => document.querySelector('.bp-feedback').textContent.includes(f)"
-            " && document.querySelector('.bp-score').textContent.includes(s)",
-            arg=[QUIZ["engine"][ZH], QUIZ["score"][ZH]],
-        )
-        page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='false']")  # answer kept
-        case, feedback, score = (page.inner_text(s) for s in (".bp-case", ".bp-feedback", ".bp-score"))
-        for key, where in (("case", case), ("disclaimer", case), ("engine", feedback), ("score", score)):
-            assert QUIZ[key][ZH] in where, key
-            assert QUIZ[key][EN] not in where, key
-        assert QUIZ["wrong"][ZH] in page.inner_text(".bp-feedback-part[data-part='cause']")
-        assert QUIZ["wrong"][EN] not in feedback and QUIZ["right"][EN] not in feedback
-        origin, urgency = (page.locator(".widget-toggle-buttons").nth(i).locator("button") for i in (1, 2))
-        assert texts(origin) == list(SPLIT_GROUP.labels("zh").values())
-        assert texts(urgency) == list(URGENCY.labels("zh").values())
-        assert URGENCY.label("emergency", "zh") == "急症：立即处理"
-        buttons = texts(page.locator("button"))
-        for key in ("submit", "next", "previous"):
-            assert QUIZ[key][ZH] in buttons and QUIZ[key][EN] not in buttons, key
-        screenshot(page, "07_quiz_zh")
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_function(
+        "t => document.querySelector('.bp-case').textContent.includes(t)", arg=f"{QUIZ['case'][ZH]} 2/"
+    )
+    page.wait_for_function(  # the widgets are relabelled one by one: wait for the last ones
+        "([f, s]) => document.querySelector('.bp-feedback').textContent.includes(f)"
+        " && document.querySelector('.bp-score').textContent.includes(s)",
+        arg=[QUIZ["engine"][ZH], QUIZ["score"][ZH]],
+    )
+    page.wait_for_selector(".bp-feedback-part[data-part='cause'][data-correct='false']")  # answer kept
+    case, feedback, score = (page.inner_text(s) for s in (".bp-case", ".bp-feedback", ".bp-score"))
+    for key, where in (("case", case), ("disclaimer", case), ("engine", feedback), ("score", score)):
+        assert QUIZ[key][ZH] in where, key
+        assert QUIZ[key][EN] not in where, key
+    assert QUIZ["wrong"][ZH] in page.inner_text(".bp-feedback-part[data-part='cause']")
+    assert QUIZ["wrong"][EN] not in feedback and QUIZ["right"][EN] not in feedback
+    origin, urgency = (page.locator(".widget-toggle-buttons").nth(i).locator("button") for i in (1, 2))
+    assert texts(origin) == list(SPLIT_GROUP.labels("zh").values())
+    assert texts(urgency) == list(URGENCY.labels("zh").values())
+    assert URGENCY.label("emergency", "zh") == "急症：立即处理"
+    buttons = texts(page.locator("button"))
+    for key in ("submit", "next", "previous"):
+        assert QUIZ[key][ZH] in buttons and QUIZ[key][EN] not in buttons, key
+    screenshot(page, "07_quiz_zh")
+    assert external(requests[first:]) == []
 
 
 # --- the differential lab -------------------------------------------------------------------------------
@@ -91,23 +165,8 @@ def test_quiz_a_student_answers_and_switches_to_chinese(browser, present):
 # (no flag, the pre-test ranking); each test checks that no request its clicks made left the machine.
 
 
-@pytest.fixture(scope="module")
-def lab_app(browser, present):
-    """(page, requests, pre-test ranking): the differential lab served by `make present`, drawn once."""
-    with browser_page(browser, 1400, 1300) as (page, requests):
-        page.goto(
-            f"{present}/voila/render/04_differential_lab.ipynb", wait_until="domcontentloaded", timeout=SERVED_WITHIN
-        )
-        page.wait_for_selector(".bp-ranking .bp-rank", timeout=SERVED_WITHIN)
-        assert page.locator(".bp-lab .bp-no-flag").count() == 1
-        yield page, requests, ranking_labels(page)
-
-
-@pytest.fixture
-def lab(lab_app):
-    """The shared lab page, back in English with no finding set (as Reset leaves it)."""
-    page, requests, pretest = lab_app
-    first = len(requests)
+def _english_and_reset(page) -> None:
+    """The lab as a student gets it with its own controls: English, then Reset (no finding set)."""
     if page.inner_text(".bp-lab .bp-disclaimer").strip() != LAB["disclaimer"][EN]:
         page.locator(".widget-toggle-buttons").first.locator("button", has_text="English").click()
         page.wait_for_function(
@@ -115,6 +174,26 @@ def lab(lab_app):
         )
     page.locator("button", has_text=LAB["reset"][EN]).click()
     page.wait_for_selector(".bp-lab .bp-no-flag")
+
+
+@pytest.fixture(scope="module")
+def lab_app(apps):
+    """(page, requests, pre-test ranking): the differential lab served by `make present`, drawn once."""
+    page, requests = apps.open("04_differential_lab")
+    page.wait_for_selector(".bp-ranking .bp-rank", timeout=SERVED_WITHIN)
+    assert page.locator(".bp-lab .bp-no-flag").count() == 1
+    _english_and_reset(page)  # the layout check may have left it in 中文
+    yield page, requests, ranking_labels(page)
+
+
+@pytest.fixture
+def lab(lab_app):
+    """The shared lab page, back in English with no finding set (as Reset leaves it)."""
+    page, requests, pretest = lab_app
+    first = len(requests)
+    page.bring_to_front()
+    page.set_viewport_size({"width": 1400, "height": 1300})
+    _english_and_reset(page)
     page.wait_for_function(  # the whole pre-test ranking drawn again, not just its top cause
         f"want => JSON.stringify(({RANKING_NAMES})()) === JSON.stringify(want)", arg=pretest, timeout=30_000
     )

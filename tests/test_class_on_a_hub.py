@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.timeout(1200)
+pytestmark = [pytest.mark.heavy, pytest.mark.timeout(1200)]
 
 
 def load_bench_hub():

@@ -1,5 +1,6 @@
 """The differential lab and the body map, driven from pytest by setting widget state."""
 
+import asyncio
 import html
 import re
 
@@ -16,6 +17,18 @@ from backpain.ui.strings import REASONING_CHARTS
 from backpain.vocab import ORIGIN
 
 ORIGIN_ORDER = list(ORIGIN)
+
+
+@pytest.fixture(autouse=True)
+def no_running_loop():
+    """The lab is used here as in a plain script, where no asyncio loop runs and it redraws every panel at
+    once (the test with a loop of its own below checks the kernel's way); a loop left marked as running
+    in this thread by another module (Playwright's, see the browser fixture) would defer the redraw."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    assert loop is None, f"an asyncio loop is marked as running in this thread: {loop!r}"
 
 
 @pytest.fixture
