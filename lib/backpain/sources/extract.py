@@ -104,7 +104,7 @@ QUALIFIED = (
 )  # fmt: skip
 CLAUSE_ENDS = "。！？；，、.;!?,\n"  # a list item (脊椎病变、神经感染) is a clause of its own here
 SENTENCE_ENDS = ".;!?\n。！？；"
-DE_NOUNS = ("疾病", "病变", "问题", "损伤", "退变")  # 胆道系统疾病 is also written 胆道系统的疾病
+DE_NOUNS = ("疾病", "病变", "问题", "损伤", "退变", "结核", "骨折")  # 胆道系统疾病 is also written 胆道系统的疾病
 ZH_GLUE_BEFORE = "类非抗膝髋"  # a hit right after one of these (folded) is part of a longer word (膝关节退化)
 ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
