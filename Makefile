@@ -11,6 +11,8 @@ KERNEL_WS := backpain.serving.NoDelayKernelConnection
 
 PRESENT_PORT ?= 8866
 PRESENT ?= 0
+CULL_AFTER_S ?= 600
+CULL_EVERY_S ?= 60
 VOILA_FLAGS ?=
 LAB_FLAGS ?=
 
@@ -48,10 +50,13 @@ curate: $(STAMP)
 
 # Serve the notebooks as apps (code hidden, instructor-only cells left out) on this machine only, for
 # projecting in class. PRESENT=1 scales every page for a projector (as ?present=1 does for one browser tab).
+# A closed or reloaded app leaves its kernel running (Voilà's shutdown beacon is refused for want of an
+# _xsrf cookie, voila-dashboards/voila#1458): kernels with no page connected are shut down after 10 idle minutes.
 present: $(STAMP)
 	PRESENT=$(PRESENT) JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks --template=backpain \
 	  --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --ServerApp.port_retries=0 --VoilaExecutor.timeout=120 \
 	  --Voila.kernel_websocket_connection_class=$(KERNEL_WS) \
+	  --MappingKernelManager.cull_idle_timeout=$(CULL_AFTER_S) --MappingKernelManager.cull_interval=$(CULL_EVERY_S) \
 	  $(if $(filter 1,$(PRESENT)),--VoilaConfiguration.resources="{'present': 1}" \
 	    --Voila.tornado_settings="{'jinja_template_vars': {'present': 1}}") $(VOILA_FLAGS)
 

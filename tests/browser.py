@@ -118,6 +118,27 @@ def server(args: list[str], ready_path: str, log: Path, env: dict | None = None,
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def kernels_of(base: str) -> int:
+    """How many kernels the server at `base` is running: its ipykernel child processes (Linux /proc)."""
+    port = f"--port={urlparse(base).port}"
+
+    def cmdline(pid: str) -> list[str]:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:  # the process ended while we looked
+            return []
+
+    def parent(pid: str) -> str:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        except OSError:
+            return ""
+
+    pids = [p.name for p in Path("/proc").iterdir() if p.name.isdigit()]
+    servers = {p for p in pids if port in cmdline(p) and any("python" in part for part in cmdline(p)[:1])}
+    return sum(1 for p in pids if parent(p) in servers and "ipykernel_launcher" in " ".join(cmdline(p)))
+
+
 @contextmanager
 def jupyterlab(tmp_path: Path):
     """JupyterLab serving a scratch copy of notebooks/ (so runs never write into the repository)."""

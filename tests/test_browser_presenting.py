@@ -14,7 +14,19 @@ import json
 import sys
 
 import pytest
-from browser import ROOT, browser_page, external, free_port, in_english, ranking_labels, screenshot, server, tabs
+from browser import (
+    ROOT,
+    browser_page,
+    external,
+    free_port,
+    in_english,
+    kernels_of,
+    poll,
+    ranking_labels,
+    screenshot,
+    server,
+    tabs,
+)
 
 from backpain.teaching.instructor import HIDDEN_IN_APPS
 from backpain.ui.strings import LAB, QUIZ, REASONING_CHARTS
@@ -52,11 +64,16 @@ WIDGET_TEXT = "#rendered_cells :is(.widget-label, .widget-button, button, select
 )
 
 
+CULL_AFTER_S = 15  # the server below shuts down a kernel no page is connected to after this many idle seconds
+
+
 @pytest.fixture(scope="module")
 def present_server(tmp_path_factory):
-    """Base URL of `make present PRESENT=1` (the whole server in presenting mode), stopped at module end."""
+    """Base URL of `make present PRESENT=1` (the whole server in presenting mode), stopped at module end.
+    Its idle-kernel culling runs every second after CULL_AFTER_S (make present's defaults: 60 and 600)."""
     port = free_port()
     args = ["make", "--no-print-directory", "present", "PRESENT=1", f"PRESENT_PORT={port}", "VOILA_FLAGS=--no-browser"]
+    args += [f"CULL_AFTER_S={CULL_AFTER_S}", "CULL_EVERY_S=1"]
     with server(args, "/", tmp_path_factory.mktemp("present1") / "present.log", port=port) as url:
         yield url
 
@@ -210,3 +227,17 @@ def test_make_present_with_present_1_scales_the_index_page_too(browser, present_
         page.get_by_text("07_case_quiz.ipynb").wait_for(timeout=60_000)
         assert page.evaluate("document.documentElement.classList.contains('bp-present')")
         assert _smallest(_sizes(page, "body *"))["px"] >= SMALL_PX
+
+
+def test_a_closed_app_does_not_leave_its_kernel_running(browser, present1_apps, present_server):
+    """Voilà's shutdown beacon on closing a page is refused (voila#1458), so `make present` culls the
+    kernels no page is connected to; the apps still open keep theirs however long they sit idle."""
+    for name in ("07_case_quiz", "04_differential_lab"):
+        present1_apps.open(name)  # open, as the tests above left them
+    kept = kernels_of(present_server)
+    assert kept >= 2
+    with browser_page(browser, 1280, 800) as (page, _requests):
+        _open_app(page, f"{present_server}/voila/render/00_start_here.ipynb", BODY)
+        assert kernels_of(present_server) == kept + 1
+    poll(lambda: kernels_of(present_server) == kept, 4 * CULL_AFTER_S, "the closed page's kernel shut down")
+    assert present1_apps.open("04_differential_lab")[0].locator(".bp-ranking .bp-rank").count() > 0
