@@ -789,29 +789,29 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 9, the last pages nobody had read, recall rose from 0.55 to 0.63 in
-    English, from 0.67 to 0.76 in simplified and from 0.48 to 0.62 in traditional Chinese, at precision 0.86,
-    0.84 and 0.83. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    """08_your_own_sources.ipynb: “On round 10, the last pages nobody had read, recall rose from 0.66 to 0.71 in
+    English, from 0.58 to 0.76 in simplified and from 0.46 to 0.49 in traditional Chinese, at precision 0.79,
+    0.84 and 0.71. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
     the three:”
-    08_your_own_sources.ipynb: “Over all eight
-    held-out rounds (144 pages), the extractor as it stood when each was scored found 0.74, 0.78 and 0.70
-    of the labelled causes (the extractor from before this work: 0.68, 0.66 and 0.60).”
-    08_your_own_sources.ipynb: “over the causes the taxonomy has
-    (`recall_known`), recall was 0.70, 0.78 and 0.67.”"""
+    08_your_own_sources.ipynb: “Over all nine
+    held-out rounds (162 pages), the extractor as it stood when each was scored found 0.74, 0.78 and 0.68
+    of the labelled causes (the extractor from before this work: 0.68, 0.66 and 0.59).”
+    08_your_own_sources.ipynb: “over the causes the
+    taxonomy has (`recall_known`), recall was 0.76, 0.83 and 0.54.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.55, "hans": 0.67, "hant": 0.48}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.63, "hans": 0.76, "hant": 0.62}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.86, "hans": 0.84, "hant": 0.83}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.70, "hans": 0.78, "hant": 0.67}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.66, "hans": 0.58, "hant": 0.46}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.71, "hans": 0.76, "hant": 0.49}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.79, "hans": 0.84, "hant": 0.71}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.76, "hans": 0.83, "hant": 0.54}
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 144 and held["round"].nunique() == 8
+    assert len(pages) == 162 and held["round"].nunique() == 9
     for i, expected in (
-        (-1, {"latin": 0.74, "hans": 0.78, "hant": 0.70}),
-        (0, {"latin": 0.68, "hans": 0.66, "hant": 0.60}),
+        (-1, {"latin": 0.74, "hans": 0.78, "hant": 0.68}),
+        (0, {"latin": 0.68, "hans": 0.66, "hant": 0.59}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
@@ -823,8 +823,8 @@ def test_general_names_and_new_causes(kb):
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, each with its reference.”
     08_your_own_sources.ipynb: “Part of the gap is not the
-    extractor's: 7% of round 9's labels name causes the taxonomy lacks”
-    08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, 7% of the last round's labels); they can only
+    extractor's: 8% of round 10's labels name causes the taxonomy lacks”
+    08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, 8% of the last round's labels); they can only
     be missed.”"""
     assert 2200 < len(kb.cause_names) < 2400
     assert set(kb.cause_names.language) == {"en", "zh"}
@@ -833,7 +833,7 @@ def test_general_names_and_new_causes(kb):
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
     labels = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
     last = labels[labels.page_id.isin(pages.page_id[pages["round"] == pages["round"].max()])]
-    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 7
+    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 8
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
