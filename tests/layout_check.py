@@ -270,3 +270,15 @@ def verdict(found: list[str]) -> None:
     """Fail with every problem line of every page checked (`describe`'s output), or pass if there are none."""
     lines = [line for f in found if f for line in f.splitlines()]
     assert not lines, "text over text, cut off or too small to read:\n" + "\n".join(lines)
+
+
+def settled_problems(page, panels: str | None = None) -> list[dict]:
+    """`layout_problems` of the page as a reader sees it once it has settled: when the first look finds
+    problems, look again after a second of quiet (a chart still being drawn on a busy machine can sit
+    at a passing position); what the second look finds is the answer."""
+    problems = layout_problems(page, panels=panels)
+    if problems:
+        settled(page, quiet_ms=1000)
+        charts_drawn(page)
+        problems = layout_problems(page, panels=panels)
+    return problems

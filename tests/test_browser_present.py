@@ -18,7 +18,7 @@ checked here. The check knows nothing of the panels' DOM, so it keeps working wh
 import nbformat
 import pytest
 from browser import RANKING_NAMES, ROOT, click_finding, external, in_english, ranking_labels, screenshot, tabs
-from layout_check import charts_drawn, describe, layout_problems, settled, verdict
+from layout_check import charts_drawn, describe, settled, settled_problems, verdict
 
 from backpain.teaching.instructor import hidden_in_apps
 from backpain.ui.strings import LAB, QUIZ, REASONING_CHARTS
@@ -66,7 +66,7 @@ def test_live_apps_never_overprint_or_cut_their_text(apps, name):
             page.set_viewport_size({"width": width, "height": 1000})
             settled(page)
             charts_drawn(page)
-            found.append(describe(layout_problems(page, panels=PANELS), f"{name} app ({lang}, {width} px)"))
+            found.append(describe(settled_problems(page, PANELS), f"{name} app ({lang}, {width} px)"))
     verdict(found)
 
 
