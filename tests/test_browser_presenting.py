@@ -144,16 +144,24 @@ def present1_apps(browser, present_server):
         yield opened
 
 
+def _in_english_at(apps, name: str, width: int, ready: str, where: str, label: str) -> tuple:
+    """(page, requests, how many requests it had made): the app brought to the front at `width`, switched
+    back to English, once `label` is drawn in the element `where`."""
+    page, requests = apps.open(name)
+    page.bring_to_front()
+    page.set_viewport_size({"width": width, "height": 1080 if width == 1920 else 800})
+    page.wait_for_selector(ready, timeout=SERVED_WITHIN)
+    in_english(page)
+    page.wait_for_function("([s, t]) => document.querySelector(s).textContent.includes(t)", arg=[where, label])
+    return page, requests, len(requests)
+
+
 @pytest.mark.parametrize("width", [1280, 1920])
 def test_make_present_with_present_1_scales_the_lab_and_the_quiz(present1_apps, width):
     """With PRESENT=1 every page is scaled without any parameter: the lab and the quiz, in English and 中文."""
-    page, requests = present1_apps.open("07_case_quiz")
-    first = len(requests)
-    page.bring_to_front()
-    page.set_viewport_size({"width": width, "height": 1080 if width == 1920 else 800})
-    page.wait_for_selector(".bp-case", timeout=SERVED_WITHIN)
-    in_english(page)
-    page.wait_for_function("t => document.querySelector('.bp-case').textContent.includes(t)", arg=QUIZ["case"][EN])
+    page, requests, first = _in_english_at(
+        present1_apps, "07_case_quiz", width, ".bp-case", ".bp-case", QUIZ["case"][EN]
+    )
     assert page.evaluate("document.documentElement.classList.contains('bp-present')")
     sizes = {"all": _sizes(page, ALL_TEXT), "widget": _sizes(page, WIDGET_TEXT), "body": _sizes(page, BODY)}
     _report(f"07 PRESENT=1 at {width}", sizes)
@@ -166,13 +174,10 @@ def test_make_present_with_present_1_scales_the_lab_and_the_quiz(present1_apps, 
     screenshot(page, f"presenting_07_quiz_zh_{width}")
     assert external(requests[first:]) == []
 
-    page, requests = present1_apps.open("04_differential_lab")
-    first = len(requests)
-    page.bring_to_front()
-    page.set_viewport_size({"width": width, "height": 1080 if width == 1920 else 800})
-    page.wait_for_selector(".bp-ranking .bp-rank", timeout=SERVED_WITHIN)
-    in_english(page)
-    page.wait_for_function("t => document.querySelector('.bp-flags').textContent.includes(t)", arg=LAB["flags"][EN])
+    lab = "04_differential_lab"
+    page, requests, first = _in_english_at(
+        present1_apps, lab, width, ".bp-ranking .bp-rank", ".bp-flags", LAB["flags"][EN]
+    )
     sizes = {"all": _sizes(page, ALL_TEXT), "chart": _sizes(page, CHART_TEXT)}
     _report(f"04 PRESENT=1 at {width}", sizes)
     assert _smallest(sizes["all"])["px"] >= SMALL_PX, _smallest(sizes["all"])
