@@ -789,25 +789,24 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 12, the last pages nobody had read, recall went from 0.73 to 0.75 in
-    English, from 0.65 to 0.81 in simplified and from 0.58 to 0.67 in traditional Chinese, at precision 0.83,
-    0.79 and 0.88. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
-    the three:”
-    08_your_own_sources.ipynb: “Over all eleven
-    held-out rounds (198 pages), the extractor as it stood when each was scored found 0.73, 0.79 and 0.68
-    of the labelled causes (the extractor from before this work: 0.68, 0.66 and 0.58).”
-    08_your_own_sources.ipynb: “(rounds 10 and 11, scored
-    with one extractor, gave recall 0.71 and 0.65 in English, 0.76 and 0.85 in simplified, 0.49 and 0.67
-    in traditional Chinese)”
-    08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`), recall was 0.78, 0.84 and
-    0.73.”"""
+    """08_your_own_sources.ipynb: “On round 13, the last pages nobody had read, recall went from 0.58 to 0.72 in
+    English, from 0.65 to 0.87 in simplified and from 0.56 to 0.74 in traditional Chinese, at precision 0.89,
+    0.82 and 0.91. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    the three (simplified Chinese reaches the recall, traditional the precision)”
+    08_your_own_sources.ipynb: “Over all twelve held-out rounds (216 pages), the
+    extractor as it stood when each was scored found 0.73, 0.79 and 0.68 of the labelled causes (the
+    extractor from before this work: 0.67, 0.66 and 0.58).”
+    08_your_own_sources.ipynb: “(rounds 10 and 11, scored with one extractor, gave
+    recall 0.71 and 0.65 in English, 0.76 and 0.85 in simplified, 0.49 and 0.67 in traditional Chinese)”
+    08_your_own_sources.ipynb: “over the
+    causes the taxonomy has (`recall_known`), recall was 0.78, 0.90 and 0.83.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.73, "hans": 0.65, "hant": 0.58}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.75, "hans": 0.81, "hant": 0.67}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.83, "hans": 0.79, "hant": 0.88}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.78, "hans": 0.84, "hant": 0.73}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.58, "hans": 0.65, "hant": 0.56}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.72, "hans": 0.87, "hant": 0.74}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.89, "hans": 0.82, "hant": 0.91}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.78, "hans": 0.90, "hant": 0.83}
     for n, expected in (
         (10, {"latin": 0.71, "hans": 0.76, "hant": 0.49}),
         (11, {"latin": 0.65, "hans": 0.85, "hant": 0.67}),
@@ -817,10 +816,10 @@ def test_held_out_rounds_fall_short_of_the_target(kb):
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 198 and held["round"].nunique() == 11
+    assert len(pages) == 216 and held["round"].nunique() == 12
     for i, expected in (
         (-1, {"latin": 0.73, "hans": 0.79, "hant": 0.68}),
-        (0, {"latin": 0.68, "hans": 0.66, "hant": 0.58}),
+        (0, {"latin": 0.67, "hans": 0.66, "hant": 0.58}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
@@ -832,8 +831,8 @@ def test_general_names_and_new_causes(kb):
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, each with its reference.”
     08_your_own_sources.ipynb: “Part of the gap is not the
-    extractor's: 5% of round 12's labels name causes”
-    08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, 5% of the last round's labels); they can only
+    extractor's: 7% of round 13's labels name causes”
+    08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, 7% of the last round's labels); they can only
     be missed.”"""
     assert 2300 < len(kb.cause_names) < 2500
     assert set(kb.cause_names.language) == {"en", "zh"}
@@ -842,7 +841,7 @@ def test_general_names_and_new_causes(kb):
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
     labels = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
     last = labels[labels.page_id.isin(pages.page_id[pages["round"] == pages["round"].max()])]
-    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 5
+    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 7
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
