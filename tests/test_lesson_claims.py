@@ -789,37 +789,38 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 13, the last pages nobody had read, recall went from 0.58 to 0.72 in
-    English, from 0.65 to 0.87 in simplified and from 0.56 to 0.74 in traditional Chinese, at precision 0.89,
-    0.82 and 0.91. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
-    the three (simplified Chinese reaches the recall, traditional the precision)”
-    08_your_own_sources.ipynb: “Over all twelve held-out rounds (216 pages), the
-    extractor as it stood when each was scored found 0.73, 0.79 and 0.68 of the labelled causes (the
-    extractor from before this work: 0.67, 0.66 and 0.58).”
-    08_your_own_sources.ipynb: “(rounds 10 and 11, scored with one extractor, gave
-    recall 0.71 and 0.65 in English, 0.76 and 0.85 in simplified, 0.49 and 0.67 in traditional Chinese)”
-    08_your_own_sources.ipynb: “over the
-    causes the taxonomy has (`recall_known`), recall was 0.78, 0.90 and 0.83.”"""
+    """08_your_own_sources.ipynb: “On round 14, the last pages nobody had read, recall went from 0.63 to 0.77 in
+    English, from 0.58 to 0.71 in simplified and from 0.64 to 0.71 in traditional Chinese, at precision 0.73,
+    0.73 and 0.76. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    the three:”
+    08_your_own_sources.ipynb: “Over all thirteen
+    held-out rounds (234 pages), the extractor as it stood when each was scored found 0.73, 0.79 and 0.68
+    of the labelled causes (the extractor from before this work: 0.67, 0.65 and 0.59).”
+    08_your_own_sources.ipynb: “(rounds 13 and 14, scored
+    with one extractor, gave precision 0.89 and 0.73 in English, 0.82 and 0.73 in simplified, 0.91 and
+    0.76 in traditional Chinese)”
+    08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`), recall was 0.79, 0.80 and
+    0.76.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.58, "hans": 0.65, "hant": 0.56}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.72, "hans": 0.87, "hant": 0.74}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.89, "hans": 0.82, "hant": 0.91}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.78, "hans": 0.90, "hant": 0.83}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.63, "hans": 0.58, "hant": 0.64}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.77, "hans": 0.71, "hant": 0.71}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.73, "hans": 0.73, "hant": 0.76}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.79, "hans": 0.80, "hant": 0.76}
     for n, expected in (
-        (10, {"latin": 0.71, "hans": 0.76, "hant": 0.49}),
-        (11, {"latin": 0.65, "hans": 0.85, "hant": 0.67}),
+        (13, {"latin": 0.89, "hans": 0.82, "hant": 0.91}),
+        (14, {"latin": 0.73, "hans": 0.73, "hant": 0.76}),
     ):
-        scored = rounds[(rounds["round"] == n) & (rounds.extractor == "612b295")].set_index("script")
-        assert (scored.recalled / scored.labelled).round(2).to_dict() == expected
+        scored = rounds[(rounds["round"] == n) & (rounds.extractor == "8e7ae0a")].set_index("script")
+        assert (scored.right / scored.found).round(2).to_dict() == expected
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 216 and held["round"].nunique() == 12
+    assert len(pages) == 234 and held["round"].nunique() == 13
     for i, expected in (
         (-1, {"latin": 0.73, "hans": 0.79, "hant": 0.68}),
-        (0, {"latin": 0.67, "hans": 0.66, "hant": 0.58}),
+        (0, {"latin": 0.67, "hans": 0.65, "hant": 0.59}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
@@ -831,7 +832,7 @@ def test_general_names_and_new_causes(kb):
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, each with its reference.”
     08_your_own_sources.ipynb: “Part of the gap is not the
-    extractor's: 7% of round 13's labels name causes”
+    extractor's: 7% of round 14's labels name”
     08_your_own_sources.ipynb: “hormonal changes (labelled `new:`, 7% of the last round's labels); they can only
     be missed.”"""
     assert 2300 < len(kb.cause_names) < 2500
