@@ -67,6 +67,41 @@ def test_the_complaint_is_not_a_cause(ex):
     assert causes(ex, "an ear infection") == set()
 
 
+@pytest.mark.parametrize(
+    "text, cause",
+    [
+        ("It may be caused by problems with the kidneys.", "kidney_disease"),
+        ("Issues with the stomach can refer pain to the back.", "digestive_system_disease"),
+        ("骨骼肌肉问题也会引起腰痛", "spinal_disease"),
+        ("其他附近臟器的問題", "internal_organ_disease"),  # traditional, with 的
+        ("核心肌群較弱的人容易腰痛", "muscle_deconditioning"),
+        ("Weak core muscles strain the back.", "muscle_deconditioning"),
+    ],
+)
+def test_composed_names_find_vague_groups_and_lay_phrasings(ex, text, cause):
+    assert cause in causes(ex, text)
+
+
+def test_composed_names_leave_out_the_complaint_and_figures_of_speech(ex):
+    for text in ("He has back problems.", "Serious conditions are rare.", "muscle weakness in the legs", "肌肉鬆弛劑"):
+        assert causes(ex, text) == set(), text
+
+
+def test_a_consequence_another_cause_leads_to_is_not_a_cause_of_its_own(ex):
+    assert dict(found(ex, "腰椎间盘突出导致神经压迫"))["nerve_compression"] == "other_role"
+    assert dict(found(ex, "a slipped disc, commonly causing sciatica"))["sciatica"] == "other_role"
+    # with no cause before it, the same words name a cause: "pinched nerves cause sciatica" is not one
+    assert dict(found(ex, "Sciatica can cause back pain."))["sciatica"] == "cause"
+    assert dict(found(ex, "神经压迫会引起腰痛"))["nerve_compression"] == "cause"
+    # only for causes pages name as mechanisms and symptoms: a fracture osteoporosis leads to is still named
+    assert dict(found(ex, "骨质疏松导致骨折"))["osteoporotic_fracture"] == "cause"
+
+
+def test_an_infection_named_with_its_organ_or_germ_is_that_disease(ex):
+    assert "urinary_tract_infection" in causes(ex, "An infection in the urinary tract is another reason.")
+    assert causes(ex, "幽门螺杆菌感染") == {"digestive_system_disease"}
+
+
 def test_stance_rule_out_is_its_own_and_covers_the_list(ex):
     assert found(ex, "There is no sign of infection today.") == [("infection", "negated")]
     rule_out = found(ex, "We must rule out a fracture, an infection or cancer before anything else.")

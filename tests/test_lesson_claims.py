@@ -726,7 +726,7 @@ def test_recall_collapses_and_precision_falls(kb, held_out):
     assert (scores.recall > 0.9).all()  # page_only words (bare organs, mechanisms) are left to curation
     held_scores, errors = held_out
     pooled = by_language(held_scores, kb.sources)
-    assert (pooled.recall < 0.5).all()
+    assert (pooled.recall < 0.6).all()  # against above 0.9 with every page's own words
     full_pooled = by_language(scores, kb.sources)
     assert (pooled.precision < full_pooled.precision - 0.05).all()  # precision falls too
     assert (scores.recall - held_scores.recall.reindex(scores.index)).min() > 0.1

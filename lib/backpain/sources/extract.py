@@ -42,6 +42,8 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
+from backpain.sources.composed_names import composed_names
+
 # stance cues (see _stances): a rule-out cue anywhere in the hit's sentence (English) or clause
 # (Chinese) makes it "ruled_out"; a negation only within a few words ("no sign of infection", 没有…) "negated"
 RULE_OUT_EN = (
@@ -54,6 +56,20 @@ NEGATION_ZH = ("没有", "不是", "并非", "无", "否认", "不考虑")
 # advice: "avoid prolonged sitting", 避免久坐久站 names a habit to change, not a cause the page gives
 ADVICE_EN = ("avoid", "avoids", "avoiding", "prevent", "prevents", "preventing", "prevention of")
 ADVICE_ZH = ("避免", "预防", "防止", "不建议", "不宜", "切忌", "谨防")
+# a consequence: a hit right after one of these, with another cause named before it in its sentence, is
+# what that cause leads to (椎间盘突出压迫神经, "a slipped disc, commonly causing sciatica", 伴有坐骨神经痛),
+# not a cause the page gives; only for the causes that pages name as mechanisms and symptoms
+CONSEQUENCE_EN = (
+    "leading to", "lead to", "leads to", "led to", "causing", "cause", "causes", "result in", "results in",
+    "resulting in", "compressing", "pressing on", "pinching", "irritating", "accompanied by", "experience",
+)  # fmt: skip
+CONSEQUENCE_ZH = (
+    "导致", "引起", "造成", "压迫到", "压迫", "挤压", "刺激", "进而", "发展为", "引发", "诱发", "继发", "出现", "伴有",
+    "伴随", "伴",
+)  # fmt: skip
+CONSEQUENCE_CAUSES = (
+    "nerve_compression", "sciatica", "radiculopathy", "back_muscle_spasm", "renal_colic", "infection", "spinal_stenosis",
+)  # fmt: skip
 # (language, stance) → (how far back its cue counts, the characters that end its sentence or clause);
 # a rule-out cue wins over a negation, and a negation over advice
 CUE_SCOPE = {
@@ -63,8 +79,10 @@ CUE_SCOPE = {
     ("zh", "ruled_out"): (24, "。！？；，：:;,\n"),
     ("zh", "negated"): (8, "。！？；，、：:;,\n"),
     ("zh", "other_role"): (12, "。！？；，：:;,\n"),
+    ("en", "consequence"): (24, ".;:!?,\n"),
+    ("zh", "consequence"): (6, "。！？；，、：:;,\n"),
 }
-STANCE_PRECEDENCE = ("other_role", "negated", "ruled_out")  # later wins
+STANCE_PRECEDENCE = ("consequence", "other_role", "negated", "ruled_out")  # later wins
 # words that name the complaint, an infection that is not a cause of back pain, or bending as a movement
 # the pain limits: they win the longest match and yield no mention (issue 12: 腰痛 is not "lumbago",
 # an ear infection not the spinal "infection", 不能弯腰 not the posture cause 弯腰)
@@ -97,6 +115,8 @@ QUALIFIED = (
     ("infection", SPINE_WORDS, 12, 30, "spinal_infection"),
     ("infection", re.compile(r"肾|kidney|renal"), 12, 12, "pyelonephritis"),
     ("infection", re.compile(r"支气管|肺|呼吸道|bronch|lung|chest"), 12, 0, "respiratory_disease"),
+    ("infection", re.compile(r"泌尿|尿路|尿道|膀胱|urinary|bladder"), 12, 30, "urinary_tract_infection"),
+    ("infection", re.compile(r"幽门|螺杆菌|pylori|helicobacter"), 12, 0, "digestive_system_disease"),
     ("spinal_tumour", re.compile(r"(?:子宫|卵巢|盆腔|宫颈)$"), 3, 0, "internal_organ_disease"),
     ("spinal_tumour", re.compile(r"(?:肾脏|肾)$"), 3, 0, "kidney_disease"),
     ("spinal_tumour", re.compile(r"(?:肺部|肺)$"), 3, 0, "lung_cancer"),
@@ -198,7 +218,9 @@ class Extractor:
             only_there = {(lg, q) for out, lg, q in used if out} - {(lg, q) for out, lg, q in used if not out}
             lexicon = lexicon[[(lg, t) not in only_there for lg, t in zip(lexicon.language, lexicon.term)]]
         general = kb.cause_names[["cause_id", "language", "term"]]
-        return cls.from_lexicon(pd.concat([lexicon, standard_names(kb.taxonomy), general], ignore_index=True))
+        return cls.from_lexicon(
+            pd.concat([lexicon, standard_names(kb.taxonomy), general, composed_names()], ignore_index=True)
+        )
 
     @classmethod
     def from_lexicon(cls, lexicon: pd.DataFrame) -> Extractor:
@@ -257,6 +279,7 @@ class Extractor:
         cues = _cues(folded, codes)
         stance = _stances(folded, start, english, cues)
         cause = _composed(folded, self.causes[pattern], start, stop, codes)
+        stance = _consequences(folded, cause, start, stance, codes)
         rows = np.flatnonzero(cause != None)  # noqa: E711 (element-wise): blockers yield nothing
         extra = self._coordinated_hits(folded, rows, pattern, start, stop, english, cues["coordinator"])
         starts, stops, causes, stances = start[rows], stop[rows], cause[rows], stance[rows]
@@ -383,6 +406,23 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
     return cause
 
 
+def _consequences(folded: str, cause: np.ndarray, start: np.ndarray, stance: np.ndarray, codes: np.ndarray):
+    """Stances with each "consequence" settled: "other_role" for a CONSEQUENCE_CAUSES hit that has
+    another cause before it in its sentence, else "cause"."""
+    is_consequence = stance == "consequence"
+    if not is_consequence.any():
+        return stance
+    sentence = np.cumsum(np.isin(codes, _SENTENCE_END_CODES))[start + 1]  # codes[i + 1] is folded[i]
+    named = np.flatnonzero(cause != None)  # noqa: E711 (element-wise)
+    first_in_sentence = dict(zip(sentence[named][::-1].tolist(), named[::-1].tolist()))
+    stance = stance.copy()
+    for h in np.flatnonzero(is_consequence).tolist():
+        first = first_in_sentence.get(int(sentence[h]), h)
+        after_another = first < h and cause[first] != cause[h]
+        stance[h] = "other_role" if after_another and cause[h] in CONSEQUENCE_CAUSES else "cause"
+    return stance
+
+
 def _clause_after(folded: str, stop: int, width: int, stops: str = CLAUSE_ENDS) -> str:
     """The text after a hit up to the next stop character, at most `width` characters."""
     window = folded[stop : stop + width]
@@ -420,9 +460,11 @@ CUE_KINDS = (
     "en ruled_out",
     "en negated",
     "en other_role",
+    "en consequence",
     "zh ruled_out",
     "zh negated",
     "zh other_role",
+    "zh consequence",
     "coordinator",
 )
 
@@ -431,7 +473,10 @@ CUE_KINDS = (
 def _cue_matcher() -> tuple[ahocorasick_rs.AhoCorasick, np.ndarray, np.ndarray]:
     """One automaton over every stance cue and coordinator, with each pattern's kind (CUE_KINDS)."""
     kinds = {}
-    words_of = (RULE_OUT_EN, NEGATION_EN, ADVICE_EN, RULE_OUT_ZH, NEGATION_ZH, ADVICE_ZH, MAY_COORDINATE)
+    words_of = (
+        RULE_OUT_EN, NEGATION_EN, ADVICE_EN, CONSEQUENCE_EN, RULE_OUT_ZH, NEGATION_ZH, ADVICE_ZH, CONSEQUENCE_ZH,
+        MAY_COORDINATE,
+    )  # fmt: skip
     for kind, words in zip(CUE_KINDS, words_of):
         kinds.update(dict.fromkeys(words, kind))
     matcher = ahocorasick_rs.AhoCorasick(
