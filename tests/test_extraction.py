@@ -151,3 +151,22 @@ def test_held_out_records_agree_with_their_pages_and_labels(kb):
         assert r.labelled == per_script[(r.round, r.script)] and r.pages == pages_per[(r.round, r.script)]
     assert ((rounds.right <= rounds.found) & (rounds.recalled <= rounds.labelled)).all()
     assert (rounds.groupby(["round", "script"]).size() == 2).all()
+
+
+def test_second_labels_are_of_held_out_pages_and_agreement_counts_them(kb):
+    """held_out_second_labels.csv labels pages of held_out_pages.csv, with known ids; labeller_agreement counts
+    exactly its rows and the first labeller's rows of the same pages, and agreement cannot exceed either."""
+    pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
+    first = pd.read_csv(kb.path / "eval" / "held_out_labels.csv", keep_default_na=False)
+    second = pd.read_csv(kb.path / "eval" / "held_out_second_labels.csv", keep_default_na=False)
+    assert set(second.page_id) <= set(pages.page_id) and not second.duplicated(["page_id", "cause_id"]).any()
+    known = set(kb.taxonomy.cause_id)
+    assert all(c in known or c.startswith("new:") for c in second.cause_id)
+    assert set(second.stance) <= {"cause", "negated", "ruled_out"}
+    table = extraction_eval.labeller_agreement(kb.path)
+    every = table[~table.known]
+    assert every.second.sum() == len(second)
+    assert every["first"].sum() == first.page_id.isin(second.page_id).sum()
+    assert ((table.both <= table.second) & (table.both <= table["first"])).all()
+    known_only = table[table.known].set_index(["round", "script"])
+    assert (known_only["first"] <= every.set_index(["round", "script"])["first"]).all()

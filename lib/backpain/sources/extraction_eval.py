@@ -183,6 +183,31 @@ def held_out_rounds(root: Path | str | None = None) -> pd.DataFrame:
     ).drop(columns="lacking")
 
 
+def labeller_agreement(root: Path | str | None = None) -> pd.DataFrame:
+    """How far two people labelling the same held-out pages agree, per round and script: the second
+    labeller's causes (held_out_second_labels.csv, labelled alone, never shown the first labels or the
+    extractor) judged against the first's (held_out_labels.csv) as the extractor is, page × cause.
+
+    This is the ceiling for the target: an extractor cannot be expected to agree with one labeller
+    better than a second careful person does. `_known` leaves out causes the taxonomy lacks (new:…)."""
+    root = _eval_root(root, "held_out_second_labels.csv")
+    pages = pd.read_csv(root / "eval" / "held_out_pages.csv")
+    first, second = (
+        pd.read_csv(root / "eval" / name, keep_default_na=False)
+        for name in ("held_out_labels.csv", "held_out_second_labels.csv")
+    )
+    first = first[first.page_id.isin(second.page_id)]
+    rows = []
+    for (rnd, script), group in pages[pages.page_id.isin(second.page_id)].groupby(["round", "script"]):
+        for known in (False, True):
+            a, b = ({(p, c) for p, c in zip(x.page_id, x.cause_id) if p in set(group.page_id)} for x in (first, second))
+            if known:
+                a, b = ({(p, c) for p, c in x if not c.startswith("new:")} for x in (a, b))
+            rows.append((rnd, script, known, len(group), len(a), len(b), len(a & b)))
+    table = pd.DataFrame(rows, columns=["round", "script", "known", "pages", "first", "second", "both"])
+    return table.assign(precision=table.both / table.second, recall=table.both / table.first)
+
+
 def curated_leave_one_out(kb) -> pd.DataFrame:
     """Leave-one-page-out over the curated pages, pooled per language (precision, recall)."""
     scores, _ = held_out_evaluation(kb)
