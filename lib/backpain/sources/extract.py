@@ -269,9 +269,13 @@ class Extractor:
         english = self.english[found[:, 0]]
         before, after = codes[found[:, 1]], codes[found[:, 2] + 1]  # codes[i + 1] is folded[i]
         last = codes[found[:, 2]]
+        # list items a page's text runs together ("disc diseasespinal stenosis") abut: a side glued to
+        # another hit is a boundary, so only a side glued to letters no term covers refuses a hit
+        abut_before = np.r_[False, found[1:, 1] == found[:-1, 2]]
+        abut_after = np.r_[found[:-1, 2] == found[1:, 1], False]
         glued = np.where(
             english,
-            _latin(before) | _latin(after),
+            (_latin(before) & ~abut_before) | (_latin(after) & ~abut_after),
             np.isin(before, _GLUE_CODES) | np.isin(last.astype(np.uint64) * 0x110000 + after, _GLUE_AFTER_CODES),
         )
         pattern, start, stop = found[~glued].T  # every hit in text order, blockers included
@@ -393,7 +397,7 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
             for g in np.flatnonzero(is_general & np.isin(sentence, sentence[is_context])).tolist():
                 for c in np.flatnonzero(is_context & (sentence == sentence[g])).tolist():
                     between = folded[min(stop[g], stop[c]) : max(start[g], start[c])]
-                    if CAUSAL.search(between):
+                    if CAUSAL.search(between) or not between.strip():  # 骨质疏松压迫性骨折
                         cause[g] = specific
     for general, words, before, after, specific in QUALIFIED:
         if general not in present:
