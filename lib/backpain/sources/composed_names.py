@@ -36,6 +36,10 @@ ORGAN_PARTS = {
             "pelvic organ", "neighboring organ", "neighbouring organ",
         ),
         "neurological_condition": ("nerve", "neurological", "nervous system", "neuromuscular"),
+        "serious_underlying_disease": (
+            "serious medical", "more serious medical", "serious underlying", "severe underlying",
+            "more serious underlying",
+        ),
     },
     "zh": {
         "spinal_disease": (
@@ -80,6 +84,17 @@ WEAK_AFTER_ZH = (
 )  # fmt: skip
 WEAK_JOINS_ZH = ("", "的", "变得", "较", "力量", "太", "过")  # 核心肌群较弱, 肌肉变得薄弱, 腰肌力量弱
 
+# long sitting or standing is the posture cause (the taxonomy: poor posture, long sitting)
+STILL_EN = ("sitting", "standing", "sitting or standing", "standing or sitting")
+PLACES_EN = (
+    "", " at a desk", " on a desk", " at your desk", " behind a desk", " in a chair", " at a computer",
+    " at the computer", " in front of a computer", " in front of a screen", " in the car", " in the same position",
+)  # fmt: skip
+DURATIONS_EN = (
+    "all day", "too long", "for too long", "for long periods", "for long periods of time", "for hours",
+    "for hours on end", "for a long time", "for long hours", "for extended periods", "for prolonged periods",
+)  # fmt: skip
+
 
 def composed_names() -> pd.DataFrame:
     """cause_id, language, term for every generated combination."""
@@ -98,4 +113,6 @@ def composed_names() -> pd.DataFrame:
         rows += [("muscle_deconditioning", "en", f"{muscle} are weak")]
     for muscle, join, weak in product(MUSCLE["zh"], WEAK_JOINS_ZH, WEAK_AFTER_ZH):
         rows.append(("muscle_deconditioning", "zh", muscle + join + weak))
+    for still, place, duration in product(STILL_EN, PLACES_EN, DURATIONS_EN):
+        rows.append(("poor_posture", "en", f"{still}{place} {duration}"))
     return pd.DataFrame(rows, columns=["cause_id", "language", "term"]).drop_duplicates(["language", "term"])

@@ -99,7 +99,7 @@ BLOCKERS = (
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (
     ("脊柱", "脊椎"), ("脊柱", "脊骨"), ("退行性", "退化性"), ("梗死", "梗塞"), ("肾结石", "肾石"), ("综合征", "症候群"),
-    ("骶髂", "荐髂"), ("前列腺", "摄护腺"), ("胰腺", "胰脏"),
+    ("骶髂", "荐髂"), ("前列腺", "摄护腺"), ("胰腺", "胰脏"), ("特异性", "特殊性"),
 )  # fmt: skip
 # a hit of the first cause that its sentence blames on a hit of the second (a causal word between them)
 # names the third: 骨质疏松导致压缩性骨折, "compression fractures, often due to osteoporosis"
@@ -108,7 +108,7 @@ CAUSAL = re.compile(r"导致|造成|引起|引发|所致|因|易|due to|because 
 # a vague hit qualified by the words around it in its clause names a more specific cause: an infection
 # with the spine named beside it (腰椎的局部软组织或骨骼的感染, "infection or collapse of the vertebrae") is a
 # spinal infection, one beside the kidney a kidney infection; a tumour right after an organ (子宫肿瘤,
-# 肾脏肿瘤) is a disease of that organ.
+# 肾脏肿瘤, "kidney cancer") is a disease of that organ.
 # (cause, words, characters looked at before the hit, after it, the cause it becomes)
 SPINE_WORDS = re.compile(r"脊柱|脊椎|腰椎|胸椎|颈椎|脊骨|椎体|椎间盘|spine|spinal|vertebra")
 QUALIFIED = (
@@ -117,14 +117,24 @@ QUALIFIED = (
     ("infection", re.compile(r"支气管|肺|呼吸道|bronch|lung|chest"), 12, 0, "respiratory_disease"),
     ("infection", re.compile(r"泌尿|尿路|尿道|膀胱|urinary|bladder"), 12, 30, "urinary_tract_infection"),
     ("infection", re.compile(r"幽门|螺杆菌|pylori|helicobacter"), 12, 0, "digestive_system_disease"),
-    ("spinal_tumour", re.compile(r"(?:子宫|卵巢|盆腔|宫颈)$"), 3, 0, "internal_organ_disease"),
-    ("spinal_tumour", re.compile(r"(?:肾脏|肾)$"), 3, 0, "kidney_disease"),
-    ("spinal_tumour", re.compile(r"(?:肺部|肺)$"), 3, 0, "lung_cancer"),
-    ("spinal_tumour", re.compile(r"(?:胰腺|胃|肝|肠)$"), 3, 0, "digestive_system_disease"),
+    ("spinal_tumour", re.compile(r"(?:子宫|卵巢|盆腔|宫颈|ovarian |uterine |cervical )$"), 9, 0, "internal_organ_disease"),
+    ("spinal_tumour", re.compile(r"(?:肾脏|肾|kidney |renal )$"), 7, 0, "kidney_disease"),
+    ("spinal_tumour", re.compile(r"(?:肺部|肺|lung )$"), 5, 0, "lung_cancer"),
+    ("spinal_tumour", re.compile(r"(?:胰腺|胰脏|胃|肝|肠|pancreatic |stomach |liver |bowel |colon |colorectal )$"), 12, 0,
+     "digestive_system_disease"),
 )  # fmt: skip
 CLAUSE_ENDS = "。！？；，、.;!?,\n"  # a list item (脊椎病变、神经感染) is a clause of its own here
 SENTENCE_ENDS = ".;!?\n。！？；"
-DE_NOUNS = ("疾病", "病变", "问题", "损伤", "退变", "结核", "骨折")  # 胆道系统疾病 is also written 胆道系统的疾病
+DE_NOUNS = (
+    "疾病",
+    "病变",
+    "问题",
+    "损伤",
+    "退变",
+    "老化",
+    "结核",
+    "骨折",
+)  # 胆道系统疾病 is also written 胆道系统的疾病
 ZH_GLUE_BEFORE = "类非抗膝髋"  # a hit right after one of these (folded) is part of a longer word (膝关节退化)
 ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
