@@ -179,3 +179,11 @@ def test_second_labels_are_of_held_out_pages_and_agreement_counts_them(kb):
     assert ((table.both <= table.second) & (table.both <= table["first"])).all()
     known_only = table[table.known].set_index(["round", "script"])
     assert (known_only["first"] <= every.set_index(["round", "script"])["first"]).all()
+
+
+def test_find_returns_the_same_columns_for_any_text(ex):
+    """ingest writes find's frame as it is: its columns are COLUMNS, in order, whether or not anything is found."""
+    from backpain.sources.extract import COLUMNS
+
+    for text in ("", "nothing to see", "disc herniation and 腰肌劳损"):
+        assert list(ex.find(text, "page").columns) == COLUMNS

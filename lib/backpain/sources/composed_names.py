@@ -66,7 +66,7 @@ DISEASE_HEADS = {
 }  # fmt: skip
 ZH_JOINS = ("", "的", "相关", "相关的", "方面的")  # 脊柱问题, 脊柱的问题, 脊椎相关问题
 EN_AFTER_HEAD = ("with", "of", "affecting", "in")  # "problems with the spine", "diseases affecting the heart"
-EN_DETERMINERS = ("", "the ", "your ", "any of the ")
+EN_DETERMINERS = ("", "the ", "your ")
 
 MUSCLE = {
     "en": (

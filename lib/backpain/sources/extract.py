@@ -123,6 +123,7 @@ QUALIFIED = (
     ("spinal_tumour", re.compile(r"(?:胰腺|胰脏|胃|肝|肠|pancreatic |stomach |liver |bowel |colon |colorectal )$"), 12, 0,
      "digestive_system_disease"),
 )  # fmt: skip
+_QUALIFIED_BY_CAUSE = {general: [r for r in QUALIFIED if r[0] == general] for general, *_ in QUALIFIED}
 CLAUSE_ENDS = "。！？；，、.;!?,\n"  # a list item (脊椎病变、神经感染) is a clause of its own here
 SENTENCE_ENDS = ".;!?\n。！？；"
 DE_NOUNS = (
@@ -291,9 +292,10 @@ class Extractor:
         pattern, start, stop = found[~glued].T  # every hit in text order, blockers included
         english = english[~glued]
         cues = _cues(folded, codes)
-        stance = _stances(folded, start, english, cues)
-        cause = _composed(folded, self.causes[pattern], start, stop, codes)
-        stance = _consequences(folded, cause, start, stance, codes)
+        stops = _stop_positions(codes)
+        stance = _stances(start, english, cues, stops)
+        cause = _composed(folded, self.causes[pattern], start, stop, stops)
+        stance = _consequences(cause, start, stance, stops)
         rows = np.flatnonzero(cause != None)  # noqa: E711 (element-wise): blockers yield nothing
         extra = self._coordinated_hits(folded, rows, pattern, start, stop, english, cues["coordinator"])
         starts, stops, causes, stances = start[rows], stop[rows], cause[rows], stance[rows]
@@ -303,18 +305,17 @@ class Extractor:
             stops = np.r_[stops, [e for _, _, e, _ in extra]][order]
             causes = np.r_[causes, np.array([c for *_, c in extra], dtype=object)][order]
             stances = np.r_[stances, stance[rows[[i for i, *_ in extra]]]][order]
-        return pd.DataFrame(
-            {
-                "source_id": source_id,
-                "start": starts,
-                "end": stops,
-                "quote": [text[a:b] for a, b in zip(starts.tolist(), stops.tolist())],
-                "cause_id": causes,
-                "stance": stances,
-                "auto": True,
-            },
-            columns=COLUMNS,
-        )
+        n = len(starts)
+        columns = {  # whole arrays, in COLUMNS order: pandas need not broadcast or reorder (a page's cost)
+            "source_id": np.full(n, source_id, dtype=object),
+            "start": starts,
+            "end": stops,
+            "quote": np.array([text[a:b] for a, b in zip(starts.tolist(), stops.tolist())], dtype=object),
+            "cause_id": causes,
+            "stance": stances,
+            "auto": np.ones(n, dtype=bool),
+        }
+        return pd.DataFrame(columns, copy=False)
 
     def _coordinated_hits(
         self, folded, rows, pattern, start, stop, english, coordinators
@@ -391,10 +392,7 @@ class Extractor:
         return found
 
 
-_SENTENCE_END_CODES = np.array([ord(ch) for ch in SENTENCE_ENDS], dtype=np.uint32)
-
-
-def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarray, stops: dict) -> np.ndarray:
     """The hits' causes with COMPOSITES and QUALIFIED applied (a copy only when one applies)."""
     present = set(cause.tolist())
     for general, context, specific in COMPOSITES:
@@ -402,31 +400,35 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
             continue
         is_general, is_context = cause == general, cause == context
         if is_general.any() and is_context.any():
-            sentence = np.cumsum(np.isin(codes, _SENTENCE_END_CODES))[start + 1]  # codes[i + 1] is folded[i]
+            sentence = _count_before(stops[SENTENCE_ENDS], start)
             cause = cause.copy()
             for g in np.flatnonzero(is_general & np.isin(sentence, sentence[is_context])).tolist():
                 for c in np.flatnonzero(is_context & (sentence == sentence[g])).tolist():
                     between = folded[min(stop[g], stop[c]) : max(start[g], start[c])]
                     if CAUSAL.search(between) or not between.strip():  # 骨质疏松压迫性骨折
                         cause[g] = specific
-    for general, words, before, after, specific in QUALIFIED:
-        if general not in present:
-            continue
-        for g in np.flatnonzero(cause == general).tolist():
-            preceding = _clause(folded, int(start[g]), before, CLAUSE_ENDS)
-            if words.search(preceding) or words.search(_clause_after(folded, int(stop[g]), after)):
-                cause = cause.copy()
-                cause[g] = specific
+    for general, rules in _QUALIFIED_BY_CAUSE.items():
+        hits = np.flatnonzero(cause == general).tolist() if general in present else []
+        if hits:
+            cause = cause.copy()
+        widest_before, widest_after = max(r[2] for r in rules), max(r[3] for r in rules)
+        for g in hits:  # each hit's clause is cut once, at the widest reach; the first rule that fits wins
+            preceding = _clause(folded, int(start[g]), widest_before, CLAUSE_ENDS)
+            following = _clause_after(folded, int(stop[g]), widest_after)
+            for _, words, before, after, specific in rules:
+                if words.search(preceding[max(0, len(preceding) - before) :]) or words.search(following[:after]):
+                    cause[g] = specific
+                    break
     return cause
 
 
-def _consequences(folded: str, cause: np.ndarray, start: np.ndarray, stance: np.ndarray, codes: np.ndarray):
+def _consequences(cause: np.ndarray, start: np.ndarray, stance: np.ndarray, stops: dict) -> np.ndarray:
     """Stances with each "consequence" settled: "other_role" for a CONSEQUENCE_CAUSES hit that has
     another cause before it in its sentence, else "cause"."""
     is_consequence = stance == "consequence"
     if not is_consequence.any():
         return stance
-    sentence = np.cumsum(np.isin(codes, _SENTENCE_END_CODES))[start + 1]  # codes[i + 1] is folded[i]
+    sentence = _count_before(stops[SENTENCE_ENDS], start)
     named = np.flatnonzero(cause != None)  # noqa: E711 (element-wise)
     first_in_sentence = dict(zip(sentence[named][::-1].tolist(), named[::-1].tolist()))
     stance = stance.copy()
@@ -512,24 +514,50 @@ def _cues(folded: str, codes: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     return {k: (start[kind == i], end[kind == i]) for i, k in enumerate(CUE_KINDS)}
 
 
-def _stances(folded: str, start: np.ndarray, english: np.ndarray, cues: dict) -> np.ndarray:
+def _stances(start: np.ndarray, english: np.ndarray, cues: dict, stops: dict) -> np.ndarray:
     """Each hit's stance: "ruled_out" if a rule-out cue precedes it in its sentence (English) or clause
     (Chinese), else "negated" if a negation does within a few words, else "other_role" if advice does
-    ("avoid …", 避免…), else "cause" (CUE_SCOPE)."""
+    ("avoid …", 避免…), else "cause"; "consequence" is settled later (CUE_SCOPE, _consequences)."""
     stance = np.full(len(start), "cause", dtype=object)
-    for (lang, kind), (width, stops) in sorted(CUE_SCOPE.items(), key=lambda i: STANCE_PRECEDENCE.index(i[0][1])):
+    for (lang, kind), (width, ends) in sorted(CUE_SCOPE.items(), key=lambda i: STANCE_PRECEDENCE.index(i[0][1])):
         cue_start, cue_end = cues[f"{lang} {kind}"]
         if not len(cue_start):
             continue
         k = np.searchsorted(cue_end, start, side="right")  # cues ending at or before each hit
         latest = np.maximum.accumulate(cue_start)  # the latest-starting of those cues
         hits = np.flatnonzero((english == (lang == "en")) & (k > 0))
-        hits = hits[latest[k[hits] - 1] >= start[hits] - width]  # a cue within reach: is it in the clause?
-        for h in hits.tolist():
-            s = int(start[h])
-            if latest[k[h] - 1] >= s - len(_clause(folded, s, width, stops)):
-                stance[h] = kind
+        cue = latest[k[hits] - 1]
+        near = cue >= start[hits] - width  # a cue within reach, and no clause end between it and the hit
+        same_clause = _count_before(stops[ends], start[hits]) == _count_before(stops[ends], cue)
+        stance[hits[near & same_clause]] = kind
     return stance
+
+
+# every set of characters that ends a clause or a sentence above, each one bit of a lookup table
+STOP_SETS = tuple(dict.fromkeys([*(ends for _, ends in CUE_SCOPE.values()), SENTENCE_ENDS]))
+
+
+@lru_cache(maxsize=1)
+def _stop_table() -> np.ndarray:
+    """Code point (below U+FFFF, where every stop character is) → its bits; small enough to stay in cache."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for bit, chars in enumerate(STOP_SETS):
+        for ch in chars:
+            table[ord(ch)] |= 1 << bit
+    return table
+
+
+def _stop_positions(codes: np.ndarray) -> dict[str, np.ndarray]:
+    """Each set of STOP_SETS → where its characters are in the folded text (one pass for all)."""
+    kinds = _stop_table()[np.minimum(codes[1:-1], 0xFFFF)]  # U+FFFF is no character: nothing stops there
+    at = np.flatnonzero(kinds)
+    kinds = kinds[at]
+    return {chars: at[(kinds & (1 << bit)) != 0] for bit, chars in enumerate(STOP_SETS)}
+
+
+def _count_before(positions: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """How many of the characters at `positions` come before folded[index]."""
+    return np.searchsorted(positions, index, side="left")
 
 
 def _is_chinese(term: str) -> bool:
