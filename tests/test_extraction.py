@@ -40,6 +40,7 @@ def causes(ex, text):
         ("急性心肌梗塞", "myocardial_infarction"),  # 梗塞 for 梗死
         ("小關節發炎", "facet_joint_syndrome"),  # 发炎 for 炎
         ("腎石症", "kidney_stone"),  # Hong Kong 腎石
+        ("broken bones in the spine", "vertebral_fracture"),  # the plural of the head before "in"
     ],
 )
 def test_unseen_wordings_are_found(ex, text, cause):

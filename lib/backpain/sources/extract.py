@@ -571,17 +571,12 @@ def variants(term: str, lang: str) -> frozenset[str]:
     key = fold(term)
     out = {key}
     if lang == "en" and not _is_chinese(term):
-        from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas
-
         words = key.split(" ")
-        last = words[-1]
-        if last.isalpha() and len(last) > 3:
-            forms = set(getAllInflections(last, upos="NOUN").get("NNS", ())) | set(
-                getAllLemmas(last, upos="NOUN").get("NOUN", ())
-            )
-            if forms <= {last} and not last.endswith(("s", "itis")):  # a word lemminflect does not know
-                forms = set(getAllInflectionsOOV(last, upos="NOUN").get("NNS", ()))
-            out |= {" ".join([*words[:-1], f]) for f in forms}
+        out |= {" ".join([*words[:-1], f]) for f in _noun_forms(words[-1])}
+        # the head noun before a preposition too: "broken bone in the spine" → "broken bones in the spine"
+        head = next((i - 1 for i, w in enumerate(words) if w in HEAD_PREPOSITIONS and i > 0), None)
+        if head is not None:
+            out |= {" ".join([*words[:head], f, *words[head + 1 :]]) for f in _noun_forms(words[head])}
         out |= {re.sub(r"\bdis([ck])", lambda m: "dis" + ("k" if m.group(1) == "c" else "c"), v) for v in out}
     elif _is_chinese(term):
         for convert in _opencc_regional():
@@ -593,6 +588,24 @@ def variants(term: str, lang: str) -> frozenset[str]:
         out |= {v[: -len(w)] + "的" + w for v in out for w in DE_NOUNS if v.endswith(w) and len(v) - len(w) >= 2}
     out.discard(key)
     return frozenset(out)
+
+
+HEAD_PREPOSITIONS = ("in", "of", "to", "on", "with", "affecting")
+
+
+@lru_cache(maxsize=4096)
+def _noun_forms(word: str) -> frozenset[str]:
+    """An English noun's plural or singular (lemminflect), for a word of more than three letters."""
+    from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas
+
+    if not (word.isalpha() and len(word) > 3):
+        return frozenset()
+    forms = set(getAllInflections(word, upos="NOUN").get("NNS", ())) | set(
+        getAllLemmas(word, upos="NOUN").get("NOUN", ())
+    )
+    if forms <= {word} and not word.endswith(("s", "itis")):  # a word lemminflect does not know
+        forms = set(getAllInflectionsOOV(word, upos="NOUN").get("NNS", ()))
+    return frozenset(forms)
 
 
 @lru_cache(maxsize=1)
