@@ -175,11 +175,11 @@ def test_second_labels_are_of_held_out_pages_and_agreement_counts_them(kb):
     assert set(second.stance) <= {"cause", "negated", "ruled_out"}
     table = extraction_eval.labeller_agreement(kb.path)
     every = table[~table.known]
-    assert every.second.sum() == len(second)
-    assert every["first"].sum() == first.page_id.isin(second.page_id).sum()
-    assert ((table.both <= table.second) & (table.both <= table["first"])).all()
+    assert every.second_labeller.sum() == len(second)
+    assert every.first_labeller.sum() == first.page_id.isin(second.page_id).sum()
+    assert ((table.both_labellers <= table.second_labeller) & (table.both_labellers <= table.first_labeller)).all()
     known_only = table[table.known].set_index(["round", "script"])
-    assert (known_only["first"] <= every.set_index(["round", "script"])["first"]).all()
+    assert (known_only.first_labeller <= every.set_index(["round", "script"]).first_labeller).all()
 
 
 def test_find_returns_the_same_columns_for_any_text(ex):
@@ -188,3 +188,13 @@ def test_find_returns_the_same_columns_for_any_text(ex):
 
     for text in ("", "nothing to see", "disc herniation and 腰肌劳损"):
         assert list(ex.find(text, "page").columns) == COLUMNS
+
+
+def test_every_column_notebook_08_shows_of_the_evaluation_has_a_chinese_heading(kb):
+    """The rounds and agreement tables in notebook 08 speak 中文 in Chinese mode: no column falls back to its code name."""
+    from backpain.ui.tables import header
+
+    agreement = extraction_eval.labeller_agreement(kb.path).drop(columns="known")
+    for table in (agreement, extraction_eval.held_out_rounds(kb.path)):
+        for column in table.columns:
+            assert header(column, "zh") != column, column

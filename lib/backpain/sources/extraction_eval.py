@@ -204,8 +204,10 @@ def labeller_agreement(root: Path | str | None = None) -> pd.DataFrame:
             if known:
                 a, b = ({(p, c) for p, c in x if not c.startswith("new:")} for x in (a, b))
             rows.append((rnd, script, known, len(group), len(a), len(b), len(a & b)))
-    table = pd.DataFrame(rows, columns=["round", "script", "known", "pages", "first", "second", "both"])
-    return table.assign(precision=table.both / table.second, recall=table.both / table.first)
+    columns = ["round", "script", "known", "pages", "first_labeller", "second_labeller", "both_labellers"]
+    table = pd.DataFrame(rows, columns=columns)
+    both = table.both_labellers
+    return table.assign(precision=both / table.second_labeller, recall=both / table.first_labeller)
 
 
 def curated_leave_one_out(kb) -> pd.DataFrame:
