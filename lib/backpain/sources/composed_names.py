@@ -84,11 +84,15 @@ WEAK_AFTER_ZH = (
 )  # fmt: skip
 WEAK_JOINS_ZH = ("", "的", "变得", "较", "力量", "太", "过")  # 核心肌群较弱, 肌肉变得薄弱, 腰肌力量弱
 
-# long sitting or standing is the posture cause (the taxonomy: poor posture, long sitting)
+# long sitting or standing is the posture cause (the taxonomy: poor posture, long sitting), 长时间坐在电脑前
 STILL_EN = ("sitting", "standing", "sitting or standing", "standing or sitting")
 PLACES_EN = (
     "", " at a desk", " on a desk", " at your desk", " behind a desk", " in a chair", " at a computer",
     " at the computer", " in front of a computer", " in front of a screen", " in the car", " in the same position",
+)  # fmt: skip
+HOW_LONG_ZH = ("长时间", "长期", "每天", "整天", "经常", "一直", "久")
+STILL_ZH = (
+    "坐", "坐着", "坐在电脑前", "坐在办公室", "坐在桌前", "对着电脑", "用电脑", "打电脑", "站", "站着", "低头", "开车",
 )  # fmt: skip
 DURATIONS_EN = (
     "all day", "too long", "for too long", "for long periods", "for long periods of time", "for hours",
@@ -115,4 +119,5 @@ def composed_names() -> pd.DataFrame:
         rows.append(("muscle_deconditioning", "zh", muscle + join + weak))
     for still, place, duration in product(STILL_EN, PLACES_EN, DURATIONS_EN):
         rows.append(("poor_posture", "en", f"{still}{place} {duration}"))
+    rows += [("poor_posture", "zh", how + still) for how, still in product(HOW_LONG_ZH, STILL_ZH)]
     return pd.DataFrame(rows, columns=["cause_id", "language", "term"]).drop_duplicates(["language", "term"])
