@@ -126,16 +126,8 @@ QUALIFIED = (
 _QUALIFIED_BY_CAUSE = {general: [r for r in QUALIFIED if r[0] == general] for general, *_ in QUALIFIED}
 CLAUSE_ENDS = "。！？；，、.;!?,\n"  # a list item (脊椎病变、神经感染) is a clause of its own here
 SENTENCE_ENDS = ".;!?\n。！？；"
-DE_NOUNS = (
-    "疾病",
-    "病变",
-    "问题",
-    "损伤",
-    "退变",
-    "老化",
-    "结核",
-    "骨折",
-)  # 胆道系统疾病 is also written 胆道系统的疾病
+# 胆道系统疾病 is also written 胆道系统的疾病
+DE_NOUNS = ("疾病", "病变", "问题", "损伤", "退变", "老化", "结核", "骨折")
 ZH_GLUE_BEFORE = "类非抗膝髋"  # a hit right after one of these (folded) is part of a longer word (膝关节退化)
 ZH_GLUE_AFTER = ("症状",)  # a hit ending in the first character, followed by the second: 神经症 in 神经症状
 COORDINATOR_EN = re.compile(r"\s*/\s*|\s+(?:or|and)\s+")  # not a comma: "stones, infection" are two items
@@ -292,10 +284,10 @@ class Extractor:
         pattern, start, stop = found[~glued].T  # every hit in text order, blockers included
         english = english[~glued]
         cues = _cues(folded, codes)
-        stops = _stop_positions(codes)
-        stance = _stances(start, english, cues, stops)
-        cause = _composed(folded, self.causes[pattern], start, stop, stops)
-        stance = _consequences(cause, start, stance, stops)
+        ends_at = _stop_positions(codes)
+        stance = _stances(start, english, cues, ends_at)
+        cause = _composed(folded, self.causes[pattern], start, stop, ends_at)
+        stance = _consequences(cause, start, stance, ends_at)
         rows = np.flatnonzero(cause != None)  # noqa: E711 (element-wise): blockers yield nothing
         extra = self._coordinated_hits(folded, rows, pattern, start, stop, english, cues["coordinator"])
         starts, stops, causes, stances = start[rows], stop[rows], cause[rows], stance[rows]
@@ -392,7 +384,7 @@ class Extractor:
         return found
 
 
-def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarray, stops: dict) -> np.ndarray:
+def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarray, ends_at: dict) -> np.ndarray:
     """The hits' causes with COMPOSITES and QUALIFIED applied (a copy only when one applies)."""
     present = set(cause.tolist())
     for general, context, specific in COMPOSITES:
@@ -400,7 +392,7 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
             continue
         is_general, is_context = cause == general, cause == context
         if is_general.any() and is_context.any():
-            sentence = _count_before(stops[SENTENCE_ENDS], start)
+            sentence = _count_before(ends_at[SENTENCE_ENDS], start)
             cause = cause.copy()
             for g in np.flatnonzero(is_general & np.isin(sentence, sentence[is_context])).tolist():
                 for c in np.flatnonzero(is_context & (sentence == sentence[g])).tolist():
@@ -422,13 +414,13 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
     return cause
 
 
-def _consequences(cause: np.ndarray, start: np.ndarray, stance: np.ndarray, stops: dict) -> np.ndarray:
+def _consequences(cause: np.ndarray, start: np.ndarray, stance: np.ndarray, ends_at: dict) -> np.ndarray:
     """Stances with each "consequence" settled: "other_role" for a CONSEQUENCE_CAUSES hit that has
     another cause before it in its sentence, else "cause"."""
     is_consequence = stance == "consequence"
     if not is_consequence.any():
         return stance
-    sentence = _count_before(stops[SENTENCE_ENDS], start)
+    sentence = _count_before(ends_at[SENTENCE_ENDS], start)
     named = np.flatnonzero(cause != None)  # noqa: E711 (element-wise)
     first_in_sentence = dict(zip(sentence[named][::-1].tolist(), named[::-1].tolist()))
     stance = stance.copy()
@@ -514,7 +506,7 @@ def _cues(folded: str, codes: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     return {k: (start[kind == i], end[kind == i]) for i, k in enumerate(CUE_KINDS)}
 
 
-def _stances(start: np.ndarray, english: np.ndarray, cues: dict, stops: dict) -> np.ndarray:
+def _stances(start: np.ndarray, english: np.ndarray, cues: dict, ends_at: dict) -> np.ndarray:
     """Each hit's stance: "ruled_out" if a rule-out cue precedes it in its sentence (English) or clause
     (Chinese), else "negated" if a negation does within a few words, else "other_role" if advice does
     ("avoid …", 避免…), else "cause"; "consequence" is settled later (CUE_SCOPE, _consequences)."""
@@ -528,7 +520,7 @@ def _stances(start: np.ndarray, english: np.ndarray, cues: dict, stops: dict) ->
         hits = np.flatnonzero((english == (lang == "en")) & (k > 0))
         cue = latest[k[hits] - 1]
         near = cue >= start[hits] - width  # a cue within reach, and no clause end between it and the hit
-        same_clause = _count_before(stops[ends], start[hits]) == _count_before(stops[ends], cue)
+        same_clause = _count_before(ends_at[ends], start[hits]) == _count_before(ends_at[ends], cue)
         stance[hits[near & same_clause]] = kind
     return stance
 
