@@ -9,7 +9,7 @@ generated, and a name the lexicon or cause_names.csv lists itself always wins ov
 (Extractor.from_lexicon: first listed wins).
 
 Left out on purpose, because pages use them for the complaint or as a figure of speech more often
-than to name a cause (held-out rounds 1-14): "back problems", "mechanical issues", "serious
+than to name a cause (measured on the held-out rounds): "back problems", "mechanical issues", "serious
 conditions", 严重问题, "muscle weakness" (a symptom), 肌肉松弛 (肌肉松弛剂, a drug).
 """
 
