@@ -795,25 +795,25 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 17, the last pages nobody had read, recall went from 0.65 to 0.68 in
-    English, from 0.74 to 0.91 in simplified and from 0.44 to 0.56 in traditional Chinese, at precision 0.80,
-    0.81 and 0.76. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    """08_your_own_sources.ipynb: “On round 18, the last pages nobody had read, recall stayed at 0.78 in English and
+    went from 0.78 to 0.90 in simplified and from 0.56 to 0.67 in traditional Chinese, at precision 0.88, 0.64
+    and 0.69. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
     the three:”
-    08_your_own_sources.ipynb: “Over all sixteen
-    held-out rounds (288 pages), the extractor as it stood when each was scored found 0.73, 0.80 and 0.67
-    of the labelled causes (the extractor from before this work: 0.66, 0.66 and 0.56).”
+    08_your_own_sources.ipynb: “Over all seventeen
+    held-out rounds (306 pages), the extractor as it stood when each was scored found 0.73, 0.80 and 0.67
+    of the labelled causes (the extractor from before this work: 0.67, 0.66 and 0.56).”
     08_your_own_sources.ipynb: “(rounds 13 and 14, scored
     with one extractor, gave precision 0.89 and 0.73 in English, 0.82 and 0.73 in simplified, 0.91 and
     0.76 in traditional Chinese)”
-    08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`), recall was 0.72, 0.94 and
-    0.62.”"""
+    08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`), recall
+    was 0.78, 0.92 and 0.83.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.65, "hans": 0.74, "hant": 0.44}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.68, "hans": 0.91, "hant": 0.56}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.80, "hans": 0.81, "hant": 0.76}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.72, "hans": 0.94, "hant": 0.62}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.78, "hans": 0.78, "hant": 0.56}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.78, "hans": 0.90, "hant": 0.67}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.88, "hans": 0.64, "hant": 0.69}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.78, "hans": 0.92, "hant": 0.83}
     for n, expected in (
         (13, {"latin": 0.89, "hans": 0.82, "hant": 0.91}),
         (14, {"latin": 0.73, "hans": 0.73, "hant": 0.76}),
@@ -823,26 +823,26 @@ def test_held_out_rounds_fall_short_of_the_target(kb):
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 288 and held["round"].nunique() == 16
+    assert len(pages) == 306 and held["round"].nunique() == 17
     for i, expected in (
         (-1, {"latin": 0.73, "hans": 0.80, "hant": 0.67}),
-        (0, {"latin": 0.66, "hans": 0.66, "hant": 0.56}),
+        (0, {"latin": 0.67, "hans": 0.66, "hant": 0.56}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
 
 
 def test_two_labellers_agree_far_above_the_extractor(kb):
-    """08_your_own_sources.ipynb: “Rounds 14 to 17 (72 pages) were labelled a second time by people
+    """08_your_own_sources.ipynb: “Rounds 14 to 18 (90 pages) were labelled a second time by people
     who worked alone from the page text and the same rules, never shown the first labels or the extractor.
-    Judged against the first labeller as the extractor is, the second agreed at precision 0.92 and recall
-    0.94 (0.94 and 0.96 over the causes the taxonomy has): the target sits well inside what people reading
+    Judged against the first labeller as the extractor is, the second agreed at precision 0.93 and recall
+    0.94 (0.95 and 0.97 over the causes the taxonomy has): the target sits well inside what people reading
     carefully reach,”"""
     table = labeller_agreement(kb.path)
-    assert sorted(table["round"].unique()) == [14, 15, 16, 17] and table[~table.known].pages.sum() == 72
+    assert sorted(table["round"].unique()) == [14, 15, 16, 17, 18] and table[~table.known].pages.sum() == 90
     totals = table.groupby("known")[["first_labeller", "second_labeller", "both_labellers"]].sum()
-    assert (totals.both_labellers / totals.second_labeller).round(2).to_dict() == {False: 0.92, True: 0.94}
-    assert (totals.both_labellers / totals.first_labeller).round(2).to_dict() == {False: 0.94, True: 0.96}
+    assert (totals.both_labellers / totals.second_labeller).round(2).to_dict() == {False: 0.93, True: 0.95}
+    assert (totals.both_labellers / totals.first_labeller).round(2).to_dict() == {False: 0.94, True: 0.97}
     assert (
         (totals.both_labellers / totals.second_labeller >= 0.90)
         & (totals.both_labellers / totals.first_labeller >= 0.85)
@@ -854,7 +854,7 @@ def test_general_names_and_new_causes(kb):
     older names and abbreviations of every cause in both languages,”
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, each with its reference.”
-    08_your_own_sources.ipynb: “Part of the gap is not the extractor's: 6% of round 17's labels name”
+    08_your_own_sources.ipynb: “Part of the gap is not the extractor's: 6% of round 18's labels name”
     08_your_own_sources.ipynb: “diastasis recti (labelled `new:`, 6% of the
     last round's labels); they can only be missed.”"""
     assert 2300 < len(kb.cause_names) < 2500
