@@ -7,7 +7,8 @@ import pytest
 
 from backpain.knowledge.base import load
 from backpain.sources import compare, extraction_eval
-from backpain.sources.extract import Extractor
+from backpain.sources.extract import COLUMNS, Extractor
+from backpain.ui.tables import header
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,7 @@ def test_composed_names_leave_out_the_complaint_and_figures_of_speech(ex):
 def test_a_consequence_another_cause_leads_to_is_not_a_cause_of_its_own(ex):
     assert dict(found(ex, "腰椎间盘突出导致神经压迫"))["nerve_compression"] == "other_role"
     assert dict(found(ex, "a slipped disc, commonly causing sciatica"))["sciatica"] == "other_role"
-    # with no cause before it, the same words name a cause: "pinched nerves cause sciatica" is not one
+    # with no other cause before it in its sentence, it is named as a cause
     assert dict(found(ex, "Sciatica can cause back pain."))["sciatica"] == "cause"
     assert dict(found(ex, "神经压迫会引起腰痛"))["nerve_compression"] == "cause"
     # only for causes pages name as mechanisms and symptoms: a fracture osteoporosis leads to is still named
@@ -184,16 +185,12 @@ def test_second_labels_are_of_held_out_pages_and_agreement_counts_them(kb):
 
 def test_find_returns_the_same_columns_for_any_text(ex):
     """ingest writes find's frame as it is: its columns are COLUMNS, in order, whether or not anything is found."""
-    from backpain.sources.extract import COLUMNS
-
     for text in ("", "nothing to see", "disc herniation and 腰肌劳损"):
         assert list(ex.find(text, "page").columns) == COLUMNS
 
 
 def test_every_column_notebook_08_shows_of_the_evaluation_has_a_chinese_heading(kb):
     """The rounds and agreement tables in notebook 08 speak 中文 in Chinese mode: no column falls back to its code name."""
-    from backpain.ui.tables import header
-
     agreement = extraction_eval.labeller_agreement(kb.path).drop(columns="known")
     for table in (agreement, extraction_eval.held_out_rounds(kb.path)):
         for column in table.columns:

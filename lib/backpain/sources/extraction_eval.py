@@ -188,21 +188,24 @@ def labeller_agreement(root: Path | str | None = None) -> pd.DataFrame:
     labeller's causes (held_out_second_labels.csv, labelled alone, never shown the first labels or the
     extractor) judged against the first's (held_out_labels.csv) as the extractor is, page × cause.
 
-    This is the ceiling for the target: an extractor cannot be expected to agree with one labeller
-    better than a second careful person does. `_known` leaves out causes the taxonomy lacks (new:…)."""
+    No extractor can be expected to agree with one labeller better than a second careful person does.
+    Rows with `known` leave out the causes the taxonomy lacks (new:…), as recall_known does for the extractor."""
     root = _eval_root(root, "held_out_second_labels.csv")
     pages = pd.read_csv(root / "eval" / "held_out_pages.csv")
-    first, second = (
-        pd.read_csv(root / "eval" / name, keep_default_na=False)
-        for name in ("held_out_labels.csv", "held_out_second_labels.csv")
-    )
-    first = first[first.page_id.isin(second.page_id)]
+
+    def labelled(name: str) -> set[tuple[str, str]]:
+        frame = pd.read_csv(root / "eval" / name, keep_default_na=False)
+        return set(zip(frame.page_id, frame.cause_id))
+
+    first, second = labelled("held_out_labels.csv"), labelled("held_out_second_labels.csv")
+    twice = pages[pages.page_id.isin({p for p, _ in second})]
     rows = []
-    for (rnd, script), group in pages[pages.page_id.isin(second.page_id)].groupby(["round", "script"]):
+    for (rnd, script), group in twice.groupby(["round", "script"]):
+        ids = set(group.page_id)
         for known in (False, True):
-            a, b = ({(p, c) for p, c in zip(x.page_id, x.cause_id) if p in set(group.page_id)} for x in (first, second))
-            if known:
-                a, b = ({(p, c) for p, c in x if not c.startswith("new:")} for x in (a, b))
+            a, b = (
+                {(p, c) for p, c in x if p in ids and not (known and c.startswith("new:"))} for x in (first, second)
+            )
             rows.append((rnd, script, known, len(group), len(a), len(b), len(a & b)))
     columns = ["round", "script", "known", "pages", "first_labeller", "second_labeller", "both_labellers"]
     table = pd.DataFrame(rows, columns=columns)
