@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -27,6 +28,7 @@ def strip_remote_scripts(html: str) -> str:
 
 def export_notebook(path: Path, out_dir: Path, timeout: int = 300) -> Path:
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import ExecutePreprocessor, TagRemovePreprocessor
 
@@ -37,10 +39,18 @@ def export_notebook(path: Path, out_dir: Path, timeout: int = 300) -> Path:
     previous = os.environ.get("PLOTLY_RENDERER")
     os.environ["PLOTLY_RENDERER"] = "notebook"  # inherited by the kernel: plotly.js inline, offline
     try:
-        # startup_timeout: a fresh kernel on a busy machine can take longer than nbclient's 60 s to answer
-        ExecutePreprocessor(timeout=timeout, startup_timeout=timeout, kernel_name="python3").preprocess(
-            nb, {"metadata": {"path": str(path.parent)}}
-        )
+        # The kernel talks over Unix sockets in a folder of its own, not TCP ports: a TCP port chosen as free
+        # can be taken by another kernel starting at the same moment ("Address already in use", and the
+        # export fails). startup_timeout: a fresh kernel on a busy machine can take longer than 60 s.
+        with tempfile.TemporaryDirectory() as sockets:
+            km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+            try:
+                ExecutePreprocessor(timeout=timeout, startup_timeout=timeout, kernel_name="python3").preprocess(
+                    nb, {"metadata": {"path": str(path.parent)}}, km=km
+                )
+            finally:  # a kernel manager handed in is the caller's to stop
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
     finally:
         if previous is None:
             os.environ.pop("PLOTLY_RENDERER")
