@@ -108,6 +108,20 @@ def test_a_consequence_another_cause_leads_to_is_not_a_cause_of_its_own(ex):
     assert dict(found(ex, "骨质疏松导致骨折"))["osteoporotic_fracture"] == "cause"
 
 
+def test_slouching_is_posture_and_overuse_is_overexertion(ex):
+    # 驼背 beside sitting, standing or posture words is a slouch (poor posture), not a structural kyphosis
+    assert causes(ex, "長時間駝背、低頭滑手機") == {"poor_posture"}
+    assert causes(ex, "久坐驼背") == {"poor_posture"}
+    assert causes(ex, "老年人驼背") == {"kyphosis"}
+    # overuse names the activity (overexertion, as labellers read it); a strain it causes is still a strain
+    assert causes(ex, "Overuse of the back muscles") == {"overexertion"}
+    assert causes(ex, "過度使用腰部") == {"overexertion"}
+    assert causes(ex, "a muscle strain due to overuse") == {"lumbar_muscle_strain", "overexertion"}
+    # a joint is anatomy, not its disease
+    assert causes(ex, "the sacroiliac joints at the base of the spine") == set()
+    assert causes(ex, "椎管占位") == {"spinal_tumour"}
+
+
 def test_an_infection_named_with_its_organ_or_germ_is_that_disease(ex):
     assert "urinary_tract_infection" in causes(ex, "An infection in the urinary tract is another reason.")
     assert causes(ex, "幽门螺杆菌感染") == {"digestive_system_disease"}

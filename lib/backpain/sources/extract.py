@@ -117,6 +117,7 @@ QUALIFIED = (
     ("infection", re.compile(r"支气管|肺|呼吸道|bronch|lung|chest"), 12, 0, "respiratory_disease"),
     ("infection", re.compile(r"泌尿|尿路|尿道|膀胱|urinary|bladder"), 12, 30, "urinary_tract_infection"),
     ("infection", re.compile(r"幽门|螺杆菌|pylori|helicobacter"), 12, 0, "digestive_system_disease"),
+    ("kyphosis", re.compile(r"姿势|坐|站|弯腰|低头|久|长时间|习惯|posture|sitting|slouch"), 12, 12, "poor_posture"),
     ("spinal_tumour", re.compile(r"(?:子宫|卵巢|盆腔|宫颈|ovarian |uterine |cervical )$"), 9, 0, "internal_organ_disease"),
     ("spinal_tumour", re.compile(r"(?:肾脏|肾|kidney |renal )$"), 7, 0, "kidney_disease"),
     ("spinal_tumour", re.compile(r"(?:肺部|肺|lung )$"), 5, 0, "lung_cancer"),
