@@ -81,6 +81,9 @@ def test_the_complaint_is_not_a_cause(ex):
         ("It may be a symptom of a more serious medical condition.", "serious_underlying_disease"),
         ("sitting on a desk all day", "poor_posture"),
         ("standing in the same position for hours", "poor_posture"),
+        ("awkward work postures", "poor_posture"),
+        ("不當身體姿勢", "poor_posture"),  # traditional, with what kind of posture between
+        ("日常生活姿勢的不當", "poor_posture"),
     ],
 )
 def test_composed_names_find_vague_groups_and_lay_phrasings(ex, text, cause):
@@ -118,7 +121,8 @@ def test_slouching_is_posture_and_overuse_is_overexertion(ex):
     assert causes(ex, "過度使用腰部") == {"overexertion"}
     assert causes(ex, "a muscle strain due to overuse") == {"lumbar_muscle_strain", "overexertion"}
     # a joint is anatomy, not its disease
-    assert causes(ex, "the sacroiliac joints at the base of the spine") == set()
+    assert causes(ex, "the sacroiliac joints at the base of the spine") == causes(ex, "骶髂關節") == set()
+    assert causes(ex, "骶髂关节炎") == {"sacroiliitis"}
     assert causes(ex, "椎管占位") == {"spinal_tumour"}
     # "wear and tear" is how pages say ageing, rarely a named cause (read as degeneration on rounds 1-20 it
     # found 3 labelled causes and made 8 false hits);

@@ -8,6 +8,8 @@ anatomy and grammar, written from clinical knowledge, not from any page; the com
 generated, and a name the lexicon or cause_names.csv lists itself always wins over a generated one
 (Extractor.from_lexicon: first listed wins).
 
+A posture called bad is named in as many ways ("awkward work postures", 不当的身体姿势, 日常生活姿势的不当).
+
 Left out on purpose, because pages use them for the complaint or as a figure of speech more often
 than to name a cause (measured on the held-out rounds): "back problems", "mechanical issues", "serious
 conditions", 严重问题, "muscle weakness" (a symptom), 肌肉松弛 (肌肉松弛剂, a drug).
@@ -98,6 +100,11 @@ DURATIONS_EN = (
     "all day", "too long", "for too long", "for long periods", "for long periods of time", "for hours",
     "for hours on end", "for a long time", "for long hours", "for extended periods", "for prolonged periods",
 )  # fmt: skip
+# a posture named bad in any of the ways pages qualify it ("awkward work postures", 不当的身体姿势)
+BAD_EN = ("poor", "bad", "awkward", "incorrect", "improper", "faulty", "wrong")
+POSTURE_KINDS_EN = ("", "work ", "working ", "body ", "sitting ", "standing ", "daily ", "everyday ", "desk ")
+BAD_ZH = ("不良", "不当", "不正确", "错误", "不正", "不对", "不好")
+POSTURE_KINDS_ZH = ("", "身体", "工作", "日常", "日常生活", "生活", "坐", "站", "站立", "坐立", "坐着的")
 
 
 def composed_names() -> pd.DataFrame:
@@ -120,4 +127,8 @@ def composed_names() -> pd.DataFrame:
     for still, place, duration in product(STILL_EN, PLACES_EN, DURATIONS_EN):
         rows.append(("poor_posture", "en", f"{still}{place} {duration}"))
     rows += [("poor_posture", "zh", how + still) for how, still in product(HOW_LONG_ZH, STILL_ZH)]
+    for bad, kind in product(BAD_EN, POSTURE_KINDS_EN):
+        rows += [("poor_posture", "en", f"{bad} {kind}{head}") for head in ("posture", "postures")]
+    for bad, kind, de in product(BAD_ZH, POSTURE_KINDS_ZH, ("", "的")):
+        rows += [("poor_posture", "zh", f"{bad}{de}{kind}姿势"), ("poor_posture", "zh", f"{kind}姿势{de}{bad}")]
     return pd.DataFrame(rows, columns=["cause_id", "language", "term"]).drop_duplicates(["language", "term"])
