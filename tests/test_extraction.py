@@ -120,6 +120,7 @@ def test_slouching_is_posture_and_overuse_is_overexertion(ex):
     assert causes(ex, "Overuse of the back muscles") == {"overexertion"}
     assert causes(ex, "過度使用腰部") == {"overexertion"}
     assert causes(ex, "a muscle strain due to overuse") == {"lumbar_muscle_strain", "overexertion"}
+    assert causes(ex, "Any sprain or fracture in the back") == {"lumbar_muscle_strain", "vertebral_fracture"}
     # a joint is anatomy, not its disease
     assert causes(ex, "the sacroiliac joints at the base of the spine") == causes(ex, "骶髂關節") == set()
     assert causes(ex, "骶髂关节炎") == {"sacroiliitis"}
@@ -130,6 +131,10 @@ def test_slouching_is_posture_and_overuse_is_overexertion(ex):
     assert causes(ex, "Gradual wear and tear of tissue") == set()
     assert causes(ex, "spinal wear and tear") == {"degenerative_spine_disease"}
     assert causes(ex, "舊傷復發") == {"back_injury"}
+    # stress as a load on the back is mechanics, not the psychological cause
+    for text in ("Kids put stresses on their back.", "The stress the body is going through", "mechanical stress"):
+        assert causes(ex, text) == set(), text
+    assert causes(ex, "Stress and anxiety tighten the muscles.") == {"stress", "anxiety"}
 
 
 def test_an_infection_named_with_its_organ_or_germ_is_that_disease(ex):

@@ -91,6 +91,8 @@ BLOCKERS = (
     "腰痛", "背痛", "腰背痛", "下背痛", "上背痛", "后背痛", "后背疼", "后背疼痛", "腰酸背痛", "腰背疼痛",
     "ear infection", "yeast infection", "stress fracture", "stress fractures", "上呼吸道感染",
     "stress on", "stress to the",  # mechanical load ("stress on the lower back"), not psychological stress
+    "stresses on", "stresses to", "physical stress", "mechanical stress", "put stress", "puts stress",
+    "putting stress", "stress the", "stresses the", "occupational stress",
     "弯腰时", "弯腰困难", "弯腰受限", "不能弯腰", "无法弯腰", "难以弯腰", "不可能弯腰", "劳累后", "劳累时",
     "性关节炎",  # X性关节炎 (发炎性, 痛风性 …) is not osteoarthritis unless a longer known term reads it
     "体力劳动者", "久坐一族",  # people, not causes
@@ -625,6 +627,7 @@ GENERIC = {
     "腰痛",
     "long sitting",
     "looking down",
+    "sprain",  # back injury's aside; pages' sprains are strains (the curated convention, cause_names)
 }
 
 
