@@ -125,6 +125,7 @@ def test_slouching_is_posture_and_overuse_is_overexertion(ex):
     assert causes(ex, "the sacroiliac joints at the base of the spine") == causes(ex, "骶髂關節") == set()
     assert causes(ex, "骶髂关节炎") == {"sacroiliitis"}
     assert causes(ex, "椎管占位") == {"spinal_tumour"}
+    assert "pregnancy" in causes(ex, "孕婦/大肚腩")
     # "wear and tear" is how pages say ageing, rarely a named cause (read as degeneration on rounds 1-20 it
     # found 3 labelled causes and made 8 false hits);
     # wear and tear of the spine is degeneration
