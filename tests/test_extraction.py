@@ -7,7 +7,7 @@ import pytest
 
 from backpain.knowledge.base import load
 from backpain.sources import compare, extraction_eval
-from backpain.sources.extract import COLUMNS, Extractor
+from backpain.sources.extract import COLUMNS, Extractor, fold
 from backpain.ui.tables import header
 
 
@@ -214,9 +214,29 @@ def test_second_labels_are_of_held_out_pages_and_agreement_counts_them(kb):
 
 
 def test_find_returns_the_same_columns_for_any_text(ex):
-    """ingest writes find's frame as it is: its columns are COLUMNS, in order, whether or not anything is found."""
+    """A notebook reads find's frame: its columns are COLUMNS, in order, whether or not anything is found."""
     for text in ("", "nothing to see", "disc herniation and 腰肌劳损"):
         assert list(ex.find(text, "page").columns) == COLUMNS
+
+
+def test_rows_are_finds_mentions_as_the_store_writes_them(kb, ex):
+    """ingest writes rows(), which skips the frame: the same mentions, in order, each value as text."""
+    texts = [kb.text(s) for s in kb.source_ids] + [
+        "",
+        "Non spine causes include kidney infection/stones.",  # a coordination adds a term
+        "We must rule out a fracture, an infection or cancer. 😀 Ｋidney 腎結石",  # stances, an emoji, full width
+    ]
+    for text in texts:
+        expected = [[str(v) for v in m] for m in ex.find(text, "page").itertuples(index=False, name=None)]
+        assert ex.rows(text, "page") == expected
+    assert len(ex.rows(texts[-1], "page")) >= 4
+
+
+def test_fold_keeps_every_offset(ex):
+    """fold is one lookup per character, so a quote's offsets in the folded text are its offsets in the page."""
+    for text in ("ABC", "Ａｂｃ 骨質疏鬆", "İstanbul 腎", "😀 Kidney 腎結石", "ΣΑΣ"):
+        assert len(fold(text)) == len(text), text
+    assert fold("Ａｂｃ 骨質疏鬆") == "abc 骨质疏松" and fold("😀 Kidney 腎結石") == "😀 kidney 肾结石"
 
 
 def test_every_column_notebook_08_shows_of_the_evaluation_has_a_chinese_heading(kb):

@@ -173,28 +173,42 @@ def _fold_array() -> np.ndarray:
     return array
 
 
+@lru_cache(maxsize=1)
+def _lower_fold_array() -> np.ndarray:
+    """_fold_array after each character's own lower case (where that is one character): one lookup
+    does both for a text in the Basic Multilingual Plane."""
+    lower = np.array([ord(low) if len(low := chr(c).lower()) == 1 else c for c in range(0x10000)], dtype=np.uint32)
+    return np.where(lower < 0x10000, _fold_array()[lower % 0x10000], lower)
+
+
 def fold(text: str) -> str:
     """Same length as text (so offsets carry over), lower-case, simplified Chinese, half-width.
 
-    str.lower() does the case at C speed; the traditional→simplified and full-width table is applied
-    as one numpy lookup over the UTF-32 code points (a Python-level translate would halve throughput).
+    The case, traditional→simplified and full-width table is applied as one numpy lookup over the
+    UTF-32 code points (a Python-level translate would halve throughput); ASCII text is lowered by
+    str.lower() at C speed. Each character is lowered on its own, so a Greek final capital sigma
+    folds to σ, not ς.
     """
     return _fold_codes(text)[0]
 
 
 def _fold_codes(text: str) -> tuple[str, np.ndarray]:
     """fold(text) and its code points, padded with a 0 at either end (codes[i + 1] is folded[i])."""
-    low = text.lower()
-    if len(low) != len(text):  # a letter whose lower case is longer: fall back to the exact table
-        low = text.translate(_fold_table())
-    codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if not low.isascii():
+    if text.isascii():
+        low = text.lower()
+        codes = np.frombuffer(low.encode("ascii"), dtype=np.uint8).astype(np.uint32)
+        return low, np.concatenate(([0], codes, [0]))
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.max() < 0x10000:
+        codes = _lower_fold_array()[codes]
+    else:  # a character beyond the BMP (an emoji): str.lower() first, then the table where it reaches
+        low = text.lower()
+        if len(low) != len(text):  # a letter whose lower case is longer: fall back to the exact table
+            low = text.translate(_fold_table())
+        codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         table = _fold_array()
-        codes = (
-            table[codes] if codes.max() < len(table) else np.where(codes < len(table), table[codes % len(table)], codes)
-        )
-        low = codes.tobytes().decode("utf-32-le", "surrogatepass")
-    return low, np.concatenate(([0], codes, [0]))
+        codes = np.where(codes < len(table), table[codes % len(table)], codes)
+    return codes.tobytes().decode("utf-32-le", "surrogatepass"), np.concatenate(([0], codes, [0]))
 
 
 @dataclass(frozen=True)
@@ -265,7 +279,31 @@ class Extractor:
 
     def find(self, text: str, source_id: str = "") -> pd.DataFrame:
         """Every leftmost-longest lexicon match in text, with its offsets, cause and stance, plus the
-        terms a coordination implies ("kidney infection/stones" also names kidney stones).
+        terms a coordination implies ("kidney infection/stones" also names kidney stones)."""
+        starts, stops, causes, stances = self._matches(text)
+        n = len(starts)
+        columns = {  # whole arrays, in COLUMNS order: pandas need not broadcast or reorder (a page's cost)
+            "source_id": np.full(n, source_id, dtype=object),
+            "start": starts,
+            "end": stops,
+            "quote": np.array([text[a:b] for a, b in zip(starts.tolist(), stops.tolist())], dtype=object),
+            "cause_id": causes,
+            "stance": stances,
+            "auto": np.ones(n, dtype=bool),
+        }
+        return pd.DataFrame(columns, copy=False)
+
+    def rows(self, text: str, source_id: str = "") -> list[list[str]]:
+        """find(text, source_id) as the rows of text a store writes (COLUMNS), without building a
+        frame: ingest's path, where a DataFrame per page would cost as much as the automaton."""
+        starts, stops, causes, stances = self._matches(text)
+        return [
+            [source_id, str(a), str(b), text[a:b], cause, stance, "True"]
+            for a, b, cause, stance in zip(starts.tolist(), stops.tolist(), causes.tolist(), stances.tolist())
+        ]
+
+    def _matches(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(starts, stops, causes, stances) of every mention, in text order.
 
         The automaton runs in Rust and every check on its hits is one numpy operation over all of
         them, so the cost per hit stays small; only hits next to a coordinator or a stance cue are
@@ -282,7 +320,7 @@ class Extractor:
         glued = np.where(
             english,
             (_latin(before) & ~abut_before) | (_latin(after) & ~abut_after),
-            np.isin(before, _GLUE_CODES) | np.isin(last.astype(np.uint64) * 0x110000 + after, _GLUE_AFTER_CODES),
+            _glued_chinese(before, last, after),
         )
         pattern, start, stop = found[~glued].T  # every hit in text order, blockers included
         english = english[~glued]
@@ -300,17 +338,7 @@ class Extractor:
             stops = np.r_[stops, [e for _, _, e, _ in extra]][order]
             causes = np.r_[causes, np.array([c for *_, c in extra], dtype=object)][order]
             stances = np.r_[stances, stance[rows[[i for i, *_ in extra]]]][order]
-        n = len(starts)
-        columns = {  # whole arrays, in COLUMNS order: pandas need not broadcast or reorder (a page's cost)
-            "source_id": np.full(n, source_id, dtype=object),
-            "start": starts,
-            "end": stops,
-            "quote": np.array([text[a:b] for a, b in zip(starts.tolist(), stops.tolist())], dtype=object),
-            "cause_id": causes,
-            "stance": stances,
-            "auto": np.ones(n, dtype=bool),
-        }
-        return pd.DataFrame(columns, copy=False)
+        return starts, stops, causes, stances
 
     def _coordinated_hits(
         self, folded, rows, pattern, start, stop, english, coordinators
@@ -329,7 +357,7 @@ class Extractor:
         # English: "/", " or ", " and " within two characters of a hit of more than one word. Chinese:
         # a coordinator right at the hit with no other hit right behind it (in 肾结石、胆结石 both are read)
         next_start = np.append(start[1:], len(folded) + 2)[rows]
-        prev_stop = np.insert(stop[:-1], 0, -2)[rows]
+        prev_stop = np.concatenate(([-2], stop[:-1]))[rows]
         en = english[rows]
         english_may = (
             en & self.multiword[pattern[rows]] & (((after >= 0) & (after <= 2)) | ((before >= 0) & (before <= 2)))
@@ -452,7 +480,16 @@ def _as_array(matches: list[tuple[int, int, int]]) -> np.ndarray:
 
 
 _GLUE_CODES = np.array([ord(ch) for ch in ZH_GLUE_BEFORE], dtype=np.uint32)
-_GLUE_AFTER_CODES = np.array([ord(a) * 0x110000 + ord(b) for a, b in ZH_GLUE_AFTER], dtype=np.uint64)
+_GLUE_AFTER_CODES = tuple((ord(a), ord(b)) for a, b in ZH_GLUE_AFTER)
+
+
+def _glued_chinese(before: np.ndarray, last: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Which hits are part of a longer Chinese word (ZH_GLUE_BEFORE, ZH_GLUE_AFTER), by code point;
+    a comparison with each of the few glue characters is cheaper than np.isin's sort."""
+    glued = (before[:, None] == _GLUE_CODES).any(axis=1)
+    for end, next_char in _GLUE_AFTER_CODES:
+        glued |= (last == end) & (after == next_char)
+    return glued
 
 
 def _latin(codes: np.ndarray) -> np.ndarray:
@@ -506,7 +543,10 @@ def _cues(folded: str, codes: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     word, start, end = _as_array(matcher.find_matches_as_indexes(folded)).T
     whole = ~english[word] | ~(_word_char(codes[start]) | _word_char(codes[end + 1]))
     kind = np.where(whole, kinds[word], -1)
-    return {k: (start[kind == i], end[kind == i]) for i, k in enumerate(CUE_KINDS)}
+    order = np.argsort(kind, kind="stable")  # grouped by kind, each group still in text order
+    bounds = np.searchsorted(kind[order], np.arange(len(CUE_KINDS) + 1))
+    start, end = start[order], end[order]
+    return {k: (start[a:b], end[a:b]) for k, a, b in zip(CUE_KINDS, bounds[:-1], bounds[1:])}
 
 
 def _stances(start: np.ndarray, english: np.ndarray, cues: dict, ends_at: dict) -> np.ndarray:
@@ -514,18 +554,25 @@ def _stances(start: np.ndarray, english: np.ndarray, cues: dict, ends_at: dict) 
     (Chinese), else "negated" if a negation does within a few words, else "other_role" if advice does
     ("avoid …", 避免…), else "cause"; "consequence" is settled later (CUE_SCOPE, _consequences)."""
     stance = np.full(len(start), "cause", dtype=object)
-    for (lang, kind), (width, ends) in sorted(CUE_SCOPE.items(), key=lambda i: STANCE_PRECEDENCE.index(i[0][1])):
+    in_language = {"en": english, "zh": ~english}
+    clause_of = {}  # ends → each hit's clause number (several cue kinds share one set of ends)
+    for (lang, kind), (width, ends) in _SCOPE_BY_PRECEDENCE:
         cue_start, cue_end = cues[f"{lang} {kind}"]
         if not len(cue_start):
             continue
         k = np.searchsorted(cue_end, start, side="right")  # cues ending at or before each hit
         latest = np.maximum.accumulate(cue_start)  # the latest-starting of those cues
-        hits = np.flatnonzero((english == (lang == "en")) & (k > 0))
+        hits = np.flatnonzero(in_language[lang] & (k > 0))
         cue = latest[k[hits] - 1]
         near = cue >= start[hits] - width  # a cue within reach, and no clause end between it and the hit
-        same_clause = _count_before(ends_at[ends], start[hits]) == _count_before(ends_at[ends], cue)
+        if ends not in clause_of:
+            clause_of[ends] = _count_before(ends_at[ends], start)
+        same_clause = clause_of[ends][hits] == _count_before(ends_at[ends], cue)
         stance[hits[near & same_clause]] = kind
     return stance
+
+
+_SCOPE_BY_PRECEDENCE = sorted(CUE_SCOPE.items(), key=lambda i: STANCE_PRECEDENCE.index(i[0][1]))
 
 
 # every set of characters that ends a clause or a sentence above, each one bit of a lookup table

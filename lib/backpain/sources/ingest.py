@@ -475,7 +475,7 @@ def ingest(paths: list[str | bytes | Path], store: Store, kb, max_mb: float = DE
             if digest in known:
                 raise Skip(f"duplicate of '{known[digest]}'")
             source_id = f"web_{digest[:10]}"
-            found = [[str(v) for v in m] for m in extractor.find(text, source_id).itertuples(index=False, name=None)]
+            found = extractor.rows(text, source_id)
             row = [
                 source_id,
                 Path(name).name,
@@ -527,7 +527,7 @@ def refresh(store: Store, kb) -> list[Outcome]:
             reason = getattr(error, "strerror", None) or error
             outcomes.append(Outcome(name, "skipped", f"cannot re-read the stored page, old mentions kept: {reason}"))
             continue
-        found = [[str(v) for v in m] for m in extractor.find(text, source_id).itertuples(index=False, name=None)]
+        found = extractor.rows(text, source_id)
         before = sum(m[0] == source_id for m in old)
         rows += found
         outcomes.append(
