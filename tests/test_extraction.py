@@ -124,6 +124,9 @@ def test_slouching_is_posture_and_overuse_is_overexertion(ex):
     # a joint is anatomy, not its disease
     assert causes(ex, "the sacroiliac joints at the base of the spine") == causes(ex, "骶髂關節") == set()
     assert causes(ex, "骶髂关节炎") == {"sacroiliitis"}
+    # a sacroiliac joint that works badly is not an inflamed one
+    assert "sacroiliitis" not in causes(ex, "薦髂關節功能障礙") | causes(ex, "sacroiliac joint dysfunction")
+    assert causes(ex, "運動過量、椎間盤變薄") == {"overexertion", "degenerative_disc_disease"}
     assert causes(ex, "椎管占位") == {"spinal_tumour"}
     assert "pregnancy" in causes(ex, "孕婦/大肚腩")
     # "wear and tear" is how pages say ageing, rarely a named cause (read as degeneration on rounds 1-20 it
