@@ -42,6 +42,8 @@ def causes(ex, text):
         ("小關節發炎", "facet_joint_syndrome"),  # 发炎 for 炎
         ("腎石症", "kidney_stone"),  # Hong Kong 腎石
         ("broken bones in the spine", "vertebral_fracture"),  # the plural of the head before "in"
+        ("從高處跌下導致腰椎受傷", "back_injury"),  # a lay phrase, traditional
+        ("細菌性脊柱炎", "spinal_infection"),
     ],
 )
 def test_unseen_wordings_are_found(ex, text, cause):
