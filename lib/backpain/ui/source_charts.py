@@ -373,4 +373,4 @@ def taxonomy_treemap(
             tiling=dict(pad=2),
         )
     )
-    return layout(fig, word("taxonomy_title", lang), height=1450)
+    return layout(fig, word("taxonomy_title", lang), height=1600)
