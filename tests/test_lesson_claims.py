@@ -796,25 +796,25 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 18, the last pages nobody had read, recall stayed at 0.78 in English and
-    went from 0.78 to 0.90 in simplified and from 0.56 to 0.67 in traditional Chinese, at precision 0.88, 0.64
-    and 0.69. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    """08_your_own_sources.ipynb: “On round 25, the last pages nobody had read, recall went from 0.54 to 0.66 in
+    English, from 0.66 to 0.82 in simplified and from 0.58 to 0.87 in traditional Chinese, at precision 0.75,
+    0.82 and 0.75. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
     the three:”
-    08_your_own_sources.ipynb: “Over all seventeen
-    held-out rounds (306 pages), the extractor as it stood when each was scored found 0.73, 0.80 and 0.67
-    of the labelled causes (the extractor from before this work: 0.67, 0.66 and 0.56).”
+    08_your_own_sources.ipynb: “Over all twenty-four
+    held-out rounds (430 pages), the extractor as it stood when each was scored found 0.72, 0.81 and 0.67
+    of the labelled causes (the extractor from before this work: 0.65, 0.67 and 0.56).”
     08_your_own_sources.ipynb: “(rounds 13 and 14, scored
     with one extractor, gave precision 0.89 and 0.73 in English, 0.82 and 0.73 in simplified, 0.91 and
     0.76 in traditional Chinese)”
     08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`), recall
-    was 0.78, 0.92 and 0.83.”"""
+    was 0.79, 0.88 and 0.96.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.78, "hans": 0.78, "hant": 0.56}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.78, "hans": 0.90, "hant": 0.67}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.88, "hans": 0.64, "hant": 0.69}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.78, "hans": 0.92, "hant": 0.83}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.54, "hans": 0.66, "hant": 0.58}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.66, "hans": 0.82, "hant": 0.87}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.75, "hans": 0.82, "hant": 0.75}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.79, "hans": 0.88, "hant": 0.96}
     for n, expected in (
         (13, {"latin": 0.89, "hans": 0.82, "hant": 0.91}),
         (14, {"latin": 0.73, "hans": 0.73, "hant": 0.76}),
@@ -824,26 +824,26 @@ def test_held_out_rounds_fall_short_of_the_target(kb):
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 306 and held["round"].nunique() == 17
+    assert len(pages) == 430 and held["round"].nunique() == 24
     for i, expected in (
-        (-1, {"latin": 0.73, "hans": 0.80, "hant": 0.67}),
-        (0, {"latin": 0.67, "hans": 0.66, "hant": 0.56}),
+        (-1, {"latin": 0.72, "hans": 0.81, "hant": 0.67}),
+        (0, {"latin": 0.65, "hans": 0.67, "hant": 0.56}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
 
 
 def test_two_labellers_agree_far_above_the_extractor(kb):
-    """08_your_own_sources.ipynb: “Rounds 14 to 18 (90 pages) were labelled a second time by people
+    """08_your_own_sources.ipynb: “Rounds 14 to 23 (178 pages) were labelled a second time by people
     who worked alone from the page text and the same rules, never shown the first labels or the extractor.
-    Judged against the first labeller as the extractor is, the second agreed at precision 0.93 and recall
-    0.94 (0.95 and 0.97 over the causes the taxonomy has): the target sits well inside what people reading
+    Judged against the first labeller as the extractor is, the second agreed at precision 0.92 and recall
+    0.94 (0.95 and 0.96 over the causes the taxonomy has): the target sits well inside what people reading
     carefully reach,”"""
     table = labeller_agreement(kb.path)
-    assert sorted(table["round"].unique()) == [14, 15, 16, 17, 18] and table[~table.known].pages.sum() == 90
+    assert sorted(table["round"].unique()) == list(range(14, 24)) and table[~table.known].pages.sum() == 178
     totals = table.groupby("known")[["first_labeller", "second_labeller", "both_labellers"]].sum()
-    assert (totals.both_labellers / totals.second_labeller).round(2).to_dict() == {False: 0.93, True: 0.95}
-    assert (totals.both_labellers / totals.first_labeller).round(2).to_dict() == {False: 0.94, True: 0.97}
+    assert (totals.both_labellers / totals.second_labeller).round(2).to_dict() == {False: 0.92, True: 0.95}
+    assert (totals.both_labellers / totals.first_labeller).round(2).to_dict() == {False: 0.94, True: 0.96}
     assert (
         (totals.both_labellers / totals.second_labeller >= 0.90)
         & (totals.both_labellers / totals.first_labeller >= 0.85)
@@ -851,21 +851,28 @@ def test_two_labellers_agree_far_above_the_extractor(kb):
 
 
 def test_general_names_and_new_causes(kb):
-    """08_your_own_sources.ipynb: “**General names** (`data/cause_names.csv`, about 2,400): clinical, everyday and
+    """08_your_own_sources.ipynb: “**General names** (`data/cause_names.csv`, about 2,500): clinical, everyday and
     older names and abbreviations of every cause in both languages,”
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
-    and long-term corticosteroid use, each with its reference.”
-    08_your_own_sources.ipynb: “Part of the gap is not the extractor's: 6% of round 18's labels name”
-    08_your_own_sources.ipynb: “diastasis recti (labelled `new:`, 6% of the
+    and long-term corticosteroid use, then sacroiliac joint dysfunction, whole-body vibration and a leg-length difference
+    (labelled `new:` on nineteen held-out pages), each with its reference.”
+    08_your_own_sources.ipynb: “Part of the gap is not the extractor's: 10% of round 25's labels name”
+    08_your_own_sources.ipynb: “diastasis recti (labelled `new:`, 10% of the
     last round's labels); they can only be missed.”"""
-    assert 2300 < len(kb.cause_names) < 2500
+    assert 2400 < len(kb.cause_names) < 2600
     assert set(kb.cause_names.language) == {"en", "zh"}
-    added = kb.causes.loc[["urinary_tract_infection", "dysmenorrhoea", "rib_fracture", "corticosteroid_use"]]
+    added = kb.causes.loc[
+        ["urinary_tract_infection", "dysmenorrhoea", "rib_fracture", "corticosteroid_use"]
+        + ["sacroiliac_joint_dysfunction", "whole_body_vibration", "leg_length_discrepancy"]
+    ]
     assert added.reference_id.notna().all()
+    later = {"new:sacroiliac_joint_dysfunction", "new:whole_body_vibration", "new:leg_length_discrepancy"}
+    held = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
+    assert held.page_id[held.cause_id.isin(later)].nunique() == 19
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
     labels = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
     last = labels[labels.page_id.isin(pages.page_id[pages["round"] == pages["round"].max()])]
-    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 6
+    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 10
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
