@@ -861,10 +861,8 @@ def test_general_names_and_new_causes(kb):
     last round's labels); they can only be missed.”"""
     assert 2400 < len(kb.cause_names) < 2600
     assert set(kb.cause_names.language) == {"en", "zh"}
-    added = kb.causes.loc[
-        ["urinary_tract_infection", "dysmenorrhoea", "rib_fracture", "corticosteroid_use"]
-        + ["sacroiliac_joint_dysfunction", "whole_body_vibration", "leg_length_discrepancy"]
-    ]
+    first = ["urinary_tract_infection", "dysmenorrhoea", "rib_fracture", "corticosteroid_use"]
+    added = kb.causes.loc[[*first, "sacroiliac_joint_dysfunction", "whole_body_vibration", "leg_length_discrepancy"]]
     assert added.reference_id.notna().all()
     later = {"new:sacroiliac_joint_dysfunction", "new:whole_body_vibration", "new:leg_length_discrepancy"}
     held = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
