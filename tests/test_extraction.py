@@ -44,6 +44,9 @@ def causes(ex, text):
         ("broken bones in the spine", "vertebral_fracture"),  # the plural of the head before "in"
         ("從高處跌下導致腰椎受傷", "back_injury"),  # a lay phrase, traditional
         ("細菌性脊柱炎", "spinal_infection"),
+        ("Culprits include inactivity", "sedentary_lifestyle"),  # the habit, as labellers read it
+        ("第3腰椎横突综合征", "lumbar_muscle_strain"),  # strain where the muscles attach
+        ("软床导致腰椎曲度消失", "poor_sleeping_posture"),
     ],
 )
 def test_unseen_wordings_are_found(ex, text, cause):
@@ -79,6 +82,7 @@ def test_the_complaint_is_not_a_cause(ex):
         ("骨骼肌肉问题也会引起腰痛", "spinal_disease"),
         ("其他附近臟器的問題", "internal_organ_disease"),  # traditional, with 的
         ("核心肌群較弱的人容易腰痛", "muscle_deconditioning"),
+        ("腰部肌肉力量比较薄弱", "muscle_deconditioning"),
         ("Weak core muscles strain the back.", "muscle_deconditioning"),
         ("It may be a symptom of a more serious medical condition.", "serious_underlying_disease"),
         ("sitting on a desk all day", "poor_posture"),

@@ -77,14 +77,15 @@ MUSCLE = {
     ),
     "zh": (
         "肌肉", "肌", "腰肌", "核心肌群", "核心肌肉", "背肌", "腰背肌", "腰背肌肉", "腹肌", "肌力", "肌肉力量", "腰肌力量",
-        "核心", "肌群", "核心肌力", "肌肉支持力", "肌肉量",
+        "核心", "肌群", "核心肌力", "肌肉支持力", "肌肉量", "腰部肌肉", "腰背部肌肉",
     ),
 }  # fmt: skip
 WEAK_BEFORE_EN = ("weak", "weakened", "weakening", "deconditioned", "poor", "lack of strength in", "loss of")
 WEAK_AFTER_ZH = (
     "无力", "减弱", "薄弱", "较弱", "弱", "不足", "不够", "下降", "失能", "流失", "萎缩", "衰退", "退化", "减少",
 )  # fmt: skip
-WEAK_JOINS_ZH = ("", "的", "变得", "较", "力量", "太", "过")  # 核心肌群较弱, 肌肉变得薄弱, 腰肌力量弱
+# 核心肌群较弱, 肌肉变得薄弱, 腰肌力量弱, 腰部肌肉力量比较薄弱
+WEAK_JOINS_ZH = ("", "的", "变得", "较", "比较", "力量", "力量比较", "太", "过")
 
 # long sitting or standing is the posture cause (the taxonomy: poor posture, long sitting), 长时间坐在电脑前
 STILL_EN = ("sitting", "standing", "sitting or standing", "standing or sitting")

@@ -675,6 +675,7 @@ GENERIC = {
     "long sitting",
     "looking down",
     "sprain",  # back injury's aside; pages' sprains are strains (the curated convention, cause_names)
+    "inactivity",  # muscle deconditioning's aside; pages' inactivity is the sedentary habit (cause_names)
 }
 
 
