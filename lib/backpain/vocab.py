@@ -73,6 +73,7 @@ ORIGIN = Vocabulary(
         ("psychosocial", "Psychosocial", "心理社会", "#CC79A7"),
         ("postural", "Posture / lifestyle", "姿势 / 生活方式", "#009E73"),
         ("post_surgical", "Post-surgical", "术后", "#E69F00"),
+        ("traditional", "Traditional Chinese medicine pattern", "中医证候", "#F0E442"),
         ("unrelated", "Not a back-pain cause (off-topic text)", "非背痛原因（离题内容）", "#999999"),
     ],
 )
