@@ -68,6 +68,7 @@ def test_chinese_word_boundaries(ex):
 
 def test_the_complaint_is_not_a_cause(ex):
     assert causes(ex, "腰痛的原因很多。Low back pain is common.") == set()
+    assert causes(ex, "老年人腰腿痛背后隐藏的危险因素") == set()  # low back and leg pain, not sciatica
     assert causes(ex, "a kidney infection") == {"pyelonephritis"}  # never the spinal "infection"
     # a urinary infection is its own visceral cause, never the serious spinal "infection"
     assert causes(ex, "泌尿系统感染") == causes(ex, "a bladder infection") == {"urinary_tract_infection"}

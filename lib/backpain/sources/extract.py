@@ -89,6 +89,7 @@ STANCE_PRECEDENCE = ("consequence", "other_role", "negated", "ruled_out")  # lat
 BLOCKERS = (
     "back pain", "low back pain", "lower back pain", "upper back pain", "back ache", "backache",
     "腰痛", "背痛", "腰背痛", "下背痛", "上背痛", "后背痛", "后背疼", "后背疼痛", "腰酸背痛", "腰背疼痛",
+    "腰腿痛", "腰腿疼", "腰腿疼痛",  # low back and leg pain: the complaint, not sciatica (a cause it may have)
     "ear infection", "yeast infection", "stress fracture", "stress fractures", "上呼吸道感染",
     "stress on", "stress to the",  # mechanical load ("stress on the lower back"), not psychological stress
     "stresses on", "stresses to", "physical stress", "mechanical stress", "put stress", "puts stress",
