@@ -797,25 +797,25 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 26, the last pages nobody had read, recall went from 0.58 to 0.71 in
-    English, from 0.65 to 0.71 in simplified and from 0.48 to 0.65 in traditional Chinese, at precision 0.89,
-    0.80 and 0.54. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
+    """08_your_own_sources.ipynb: “On round 27, the last pages nobody had read, recall stayed at 0.41 in English and
+    went from 0.59 to 0.73 in simplified and from 0.62 to 0.67 in traditional Chinese, at precision 0.74,
+    0.84 and 0.84. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
     the three:”
-    08_your_own_sources.ipynb: “Over all twenty-five
-    held-out rounds (448 pages), the extractor as it stood when each was scored found 0.72, 0.80 and 0.67
-    of the labelled causes (the extractor from before this work: 0.64, 0.67 and 0.56).”
+    08_your_own_sources.ipynb: “Over all twenty-six
+    held-out rounds (465 pages), the extractor as it stood when each was scored found 0.71, 0.80 and 0.67
+    of the labelled causes (the extractor from before this work: 0.64, 0.66 and 0.56).”
     08_your_own_sources.ipynb: “(rounds 13 and 14, scored
     with one extractor, gave precision 0.89 and 0.73 in English, 0.82 and 0.73 in simplified, 0.91 and
     0.76 in traditional Chinese)”
-    08_your_own_sources.ipynb: “over the causes the taxonomy has
-    (`recall_known`), recall was 0.76, 0.74 and 0.71.”"""
+    08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`),
+    recall was 0.52, 0.84 and 0.70.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.58, "hans": 0.65, "hant": 0.48}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.71, "hans": 0.71, "hant": 0.65}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.89, "hans": 0.80, "hant": 0.54}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.76, "hans": 0.74, "hant": 0.71}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.41, "hans": 0.59, "hant": 0.62}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.41, "hans": 0.73, "hant": 0.67}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.74, "hans": 0.84, "hant": 0.84}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.52, "hans": 0.84, "hant": 0.70}
     for n, expected in (
         (13, {"latin": 0.89, "hans": 0.82, "hant": 0.91}),
         (14, {"latin": 0.73, "hans": 0.73, "hant": 0.76}),
@@ -825,10 +825,10 @@ def test_held_out_rounds_fall_short_of_the_target(kb):
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 448 and held["round"].nunique() == 25
+    assert len(pages) == 465 and held["round"].nunique() == 26
     for i, expected in (
-        (-1, {"latin": 0.72, "hans": 0.80, "hant": 0.67}),
-        (0, {"latin": 0.64, "hans": 0.67, "hant": 0.56}),
+        (-1, {"latin": 0.71, "hans": 0.80, "hant": 0.67}),
+        (0, {"latin": 0.64, "hans": 0.66, "hant": 0.56}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
@@ -857,9 +857,9 @@ def test_general_names_and_new_causes(kb):
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, then sacroiliac joint dysfunction, whole-body vibration and a leg-length difference
     (labelled `new:` on nineteen held-out pages), each with its reference;”
-    08_your_own_sources.ipynb: “Part of the gap is not the extractor's: 6% of round 26's labels name”
+    08_your_own_sources.ipynb: “Part of the gap is not the extractor's: 13% of round 27's labels name”
     08_your_own_sources.ipynb: “diastasis recti (labelled
-    `new:`, 6% of the last round's labels); they can only be missed.”
+    `new:`, 13% of the last round's labels); they can only be missed.”
     08_your_own_sources.ipynb: “and kidney deficiency (肾虚,
     labelled `new:` on eighteen), a pattern of traditional Chinese medicine, not a kidney disease, kept under
     an origin of its own”"""
@@ -877,7 +877,7 @@ def test_general_names_and_new_causes(kb):
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
     labels = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
     last = labels[labels.page_id.isin(pages.page_id[pages["round"] == pages["round"].max()])]
-    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 6
+    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 13
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
