@@ -720,10 +720,3 @@ def icd10_titles(causes: pd.DataFrame) -> dict[str, str]:
             continue
         titles[c.cause_id] = title
     return titles
-
-
-def _inside_word(folded: str, start: int, stop: int) -> bool:
-    """Is an English match glued to a Latin letter on either side ('ulcer' in 'ulcerative')?"""
-    before = folded[start - 1] if start > 0 else " "
-    after = folded[stop] if stop < len(folded) else " "
-    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
