@@ -227,7 +227,8 @@ def test_held_out_records_agree_with_their_pages_and_labels(kb):
 
 def test_second_labels_are_of_held_out_pages_and_agreement_counts_them(kb):
     """held_out_second_labels.csv labels pages of held_out_pages.csv, with known ids; labeller_agreement counts
-    exactly its rows and the first labeller's rows of the same pages, and agreement cannot exceed either."""
+    exactly its rows and the first labeller's rows of the same pages (both read through later_causes.csv), and
+    agreement cannot exceed either."""
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
     first = pd.read_csv(kb.path / "eval" / "held_out_labels.csv", keep_default_na=False)
     second = pd.read_csv(kb.path / "eval" / "held_out_second_labels.csv", keep_default_na=False)
@@ -237,11 +238,34 @@ def test_second_labels_are_of_held_out_pages_and_agreement_counts_them(kb):
     assert set(second.stance) <= {"cause", "negated", "ruled_out"}
     table = extraction_eval.labeller_agreement(kb.path)
     every = table[~table.known]
+    crosswalk = extraction_eval.later_causes(kb.path)  # both read in today's taxonomy
+    first, second = (extraction_eval.read_later_causes(x, crosswalk) for x in (first, second))
     assert every.second_labeller.sum() == len(second)
     assert every.first_labeller.sum() == first.page_id.isin(second.page_id).sum()
     assert ((table.both_labellers <= table.second_labeller) & (table.both_labellers <= table.first_labeller)).all()
     known_only = table[table.known].set_index(["round", "script"])
     assert (known_only.first_labeller <= every.set_index(["round", "script"]).first_labeller).all()
+
+
+def test_later_causes_read_a_labellers_new_id_as_the_cause_added_for_it(kb):
+    """later_causes.csv maps `new:` labels that held-out labellers wrote to causes the taxonomy gained later:
+    each maps once, to a cause that exists, and is read so only from the round first scored with it."""
+    crosswalk = extraction_eval.later_causes(kb.path)
+    assert crosswalk.label.str.startswith("new:").all() and not crosswalk.label.duplicated().any()
+    assert set(crosswalk.cause_id) <= set(kb.causes.index)
+    first = pd.read_csv(kb.path / "eval" / "held_out_labels.csv", keep_default_na=False)
+    second = pd.read_csv(kb.path / "eval" / "held_out_second_labels.csv", keep_default_na=False)
+    assert set(crosswalk.label) <= set(first.cause_id) | set(second.cause_id) | {"new:staying_up_late"}
+    labels = pd.DataFrame(
+        {
+            "page_id": ["a", "a", "b", "c"],
+            "cause_id": ["new:poor_sleep", "new:sleep_deprivation", "new:poor_sleep", "new:x"],
+        }
+    )
+    every = extraction_eval.read_later_causes(labels, crosswalk)
+    assert list(every.cause_id) == ["poor_sleep", "poor_sleep", "new:x"]  # one row per page and cause
+    by_round = extraction_eval.read_later_causes(labels, crosswalk, pd.Series([27, 27, 28, 28]))
+    assert list(by_round.cause_id) == ["new:poor_sleep", "new:sleep_deprivation", "poor_sleep", "new:x"]
 
 
 def test_find_returns_the_same_columns_for_any_text(ex):

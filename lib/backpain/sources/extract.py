@@ -122,7 +122,7 @@ QUALIFIED = (
     ("infection", re.compile(r"幽门|螺杆菌|pylori|helicobacter"), 12, 0, "digestive_system_disease"),
     ("kyphosis", re.compile(r"姿势|坐|站|弯腰|低头|久|长时间|习惯|posture|sitting|slouch"), 12, 12, "poor_posture"),
     ("spinal_tumour", re.compile(r"(?:子宫|卵巢|盆腔|宫颈|ovarian |uterine |cervical )$"), 9, 0, "internal_organ_disease"),
-    ("spinal_tumour", re.compile(r"(?:肾脏|肾|kidney |renal )$"), 7, 0, "kidney_disease"),
+    ("spinal_tumour", re.compile(r"(?:肾脏|肾|泌尿系统|泌尿道|尿路|膀胱|kidney |renal |bladder )$"), 7, 0, "kidney_disease"),
     ("spinal_tumour", re.compile(r"(?:肺部|肺|lung )$"), 5, 0, "lung_cancer"),
     ("spinal_tumour", re.compile(r"(?:胰腺|胰脏|胃|肝|肠|pancreatic |stomach |liver |bowel |colon |colorectal )$"), 12, 0,
      "digestive_system_disease"),
@@ -677,6 +677,8 @@ GENERIC = {
     "looking down",
     "sprain",  # back injury's aside; pages' sprains are strains (the curated convention, cause_names)
     "inactivity",  # muscle deconditioning's aside; pages' inactivity is the sedentary habit (cause_names)
+    "traditional chinese medicine pattern",  # what each TCM pattern is, not the name of one
+    "中医证候",
 }
 
 

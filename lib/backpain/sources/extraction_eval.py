@@ -100,6 +100,24 @@ def _eval_root(root: Path | str | None, file: str) -> Path:
     return root if (root / "eval" / file).exists() else DEFAULT_DATA_DIR
 
 
+def later_causes(root: Path | str | None = None) -> pd.DataFrame:
+    """The crosswalk data/eval/later_causes.csv: label (a labeller's `new:…` id), cause_id (the cause the
+    taxonomy gained for it later), from_round (the first held-out round scored with an extractor that
+    had it). Labels stay as labelled; this says how to read them against today's taxonomy."""
+    root = _eval_root(root, "later_causes.csv")
+    return pd.read_csv(root / "eval" / "later_causes.csv", dtype={"label": str, "cause_id": str})
+
+
+def read_later_causes(labels: pd.DataFrame, crosswalk: pd.DataFrame, rounds: pd.Series | None = None) -> pd.DataFrame:
+    """labels with each `new:…` id the crosswalk names read as its cause (only in rounds from its
+    from_round on, if `rounds` gives each label's round); one row per page and cause."""
+    mapped = labels.cause_id.map(dict(zip(crosswalk.label, crosswalk.cause_id)))
+    if rounds is not None:
+        since = labels.cause_id.map(dict(zip(crosswalk.label, crosswalk.from_round)))
+        mapped = mapped.where(rounds >= since)
+    return labels.assign(cause_id=mapped.fillna(labels.cause_id)).drop_duplicates(["page_id", "cause_id"])
+
+
 def load_unseen(root: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """(pages, hand labels, page_id → text) of the evaluation set in data/eval.
 
@@ -111,6 +129,7 @@ def load_unseen(root: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFr
     root = _eval_root(root, "pages.csv")
     pages = pd.read_csv(root / "eval" / "pages.csv", dtype=str)
     labels = pd.read_csv(root / "eval" / "labels.csv", dtype=str, keep_default_na=False)
+    labels = read_later_causes(labels, later_causes(root))  # scored with today's extractor, which has them all
     texts = {}
     for p in pages.itertuples():
         if p.split == "example":
@@ -172,6 +191,7 @@ def held_out_rounds(root: Path | str | None = None) -> pd.DataFrame:
     rounds = pd.read_csv(root / "eval" / "held_out_rounds.csv", dtype={"extractor": str})
     pages = pd.read_csv(root / "eval" / "held_out_pages.csv")
     labels = pd.read_csv(root / "eval" / "held_out_labels.csv", keep_default_na=False).merge(pages, on="page_id")
+    labels = read_later_causes(labels, later_causes(root), labels["round"])
     lacking = labels[labels.cause_id.str.startswith("new:")].groupby(["round", "script"]).size().rename("lacking")
     rounds = rounds.join(lacking, on=["round", "script"])
     rounds["lacking"] = rounds.lacking.fillna(0).where(rounds["round"].isin(pages["round"]))  # round 1: not here
@@ -193,8 +213,10 @@ def labeller_agreement(root: Path | str | None = None) -> pd.DataFrame:
     root = _eval_root(root, "held_out_second_labels.csv")
     pages = pd.read_csv(root / "eval" / "held_out_pages.csv")
 
-    def labelled(name: str) -> set[tuple[str, str]]:
-        frame = pd.read_csv(root / "eval" / name, keep_default_na=False)
+    crosswalk = later_causes(root)
+
+    def labelled(name: str) -> set[tuple[str, str]]:  # both read in today's taxonomy, so on one vocabulary
+        frame = read_later_causes(pd.read_csv(root / "eval" / name, keep_default_na=False), crosswalk)
         return set(zip(frame.page_id, frame.cause_id))
 
     first, second = labelled("held_out_labels.csv"), labelled("held_out_second_labels.csv")
