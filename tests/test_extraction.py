@@ -118,6 +118,17 @@ def test_a_consequence_another_cause_leads_to_is_not_a_cause_of_its_own(ex):
     assert dict(found(ex, "骨质疏松导致骨折"))["osteoporotic_fracture"] == "cause"
 
 
+def test_a_nerve_pain_named_as_a_symptom_is_not_a_cause(ex):
+    assert dict(found(ex, "Sharp pain down the leg, called sciatica, is common."))["sciatica"] == "other_role"
+    assert dict(found(ex, "椎间盘突出,主要表现为腰痛和坐骨神经痛。"))["sciatica"] == "other_role"
+    assert dict(found(ex, "延伸到腳底,也就是所謂的「坐骨神經痛」"))["sciatica"] == "other_role"
+    # named as a cause, or beyond the symptom cue's sentence, it is a cause
+    assert dict(found(ex, "Sciatica can cause back pain."))["sciatica"] == "cause"
+    assert dict(found(ex, "症状多样。坐骨神经痛也会引起腰痛"))["sciatica"] == "cause"
+    # only for the nerve pains and spasms pages name as symptoms: a disc named after 表现为 is still a cause
+    assert dict(found(ex, "影像表现为腰椎间盘突出"))["disc_herniation"] == "cause"
+
+
 def test_slouching_is_posture_and_overuse_is_overexertion(ex):
     # 驼背 beside sitting, standing or posture words is a slouch (poor posture), not a structural kyphosis
     assert causes(ex, "長時間駝背、低頭滑手機") == {"poor_posture"}

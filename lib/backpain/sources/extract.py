@@ -67,6 +67,11 @@ CONSEQUENCE_ZH = (
     "导致", "引起", "造成", "压迫到", "压迫", "挤压", "刺激", "进而", "发展为", "引发", "诱发", "继发", "出现", "伴有",
     "伴随", "伴",
 )  # fmt: skip
+# a symptom: a nerve pain or spasm named as what a condition feels like or shows ("the sharp pain, called
+# sciatica", 主要表现为腰痛和坐骨神经痛, 所谓的坐骨神经痛) describes, it is not a cause the page gives
+SYMPTOM_EN = ("called", "so-called", "known as", "symptoms", "symptom", "signs of", "feel like", "feels like")
+SYMPTOM_ZH = ("症状", "表现为", "表现", "所谓", "即为", "称为", "类似")
+SYMPTOM_CAUSES = ("sciatica", "nerve_compression", "radiculopathy", "back_muscle_spasm")
 CONSEQUENCE_CAUSES = (
     "nerve_compression", "sciatica", "radiculopathy", "back_muscle_spasm", "renal_colic", "infection", "spinal_stenosis",
 )  # fmt: skip
@@ -81,8 +86,10 @@ CUE_SCOPE = {
     ("zh", "other_role"): (12, "。！？；，：:;,\n"),
     ("en", "consequence"): (24, ".;:!?,\n"),
     ("zh", "consequence"): (6, "。！？；，、：:;,\n"),
+    ("en", "symptom"): (60, ".;!?\n"),
+    ("zh", "symptom"): (16, "。！？；\n"),
 }
-STANCE_PRECEDENCE = ("consequence", "other_role", "negated", "ruled_out")  # later wins
+STANCE_PRECEDENCE = ("symptom", "consequence", "other_role", "negated", "ruled_out")  # later wins
 # words that name the complaint, an infection that is not a cause of back pain, or bending as a movement
 # the pain limits: they win the longest match and yield no mention (issue 12: 腰痛 is not "lumbago",
 # an ear infection not the spinal "infection", 不能弯腰 not the posture cause 弯腰)
@@ -447,8 +454,13 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
 
 
 def _consequences(cause: np.ndarray, start: np.ndarray, stance: np.ndarray, ends_at: dict) -> np.ndarray:
-    """Stances with each "consequence" settled: "other_role" for a CONSEQUENCE_CAUSES hit that has
-    another cause before it in its sentence, else "cause"."""
+    """Stances with each "symptom" and "consequence" settled: "other_role" for a SYMPTOM_CAUSES hit after
+    a symptom cue, and for a CONSEQUENCE_CAUSES hit after a consequence cue that has another cause before
+    it in its sentence; else "cause"."""
+    symptom = stance == "symptom"
+    if symptom.any():
+        stance = stance.copy()
+        stance[symptom] = np.where(np.isin(cause[symptom], SYMPTOM_CAUSES), "other_role", "cause")
     is_consequence = stance == "consequence"
     if not is_consequence.any():
         return stance
@@ -514,6 +526,8 @@ CUE_KINDS = (
     "zh negated",
     "zh other_role",
     "zh consequence",
+    "en symptom",
+    "zh symptom",
     "coordinator",
 )
 
@@ -524,7 +538,7 @@ def _cue_matcher() -> tuple[ahocorasick_rs.AhoCorasick, np.ndarray, np.ndarray]:
     kinds = {}
     words_of = (
         RULE_OUT_EN, NEGATION_EN, ADVICE_EN, CONSEQUENCE_EN, RULE_OUT_ZH, NEGATION_ZH, ADVICE_ZH, CONSEQUENCE_ZH,
-        MAY_COORDINATE,
+        SYMPTOM_EN, SYMPTOM_ZH, MAY_COORDINATE,
     )  # fmt: skip
     for kind, words in zip(CUE_KINDS, words_of):
         kinds.update(dict.fromkeys(words, kind))
@@ -553,7 +567,7 @@ def _cues(folded: str, codes: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
 def _stances(start: np.ndarray, english: np.ndarray, cues: dict, ends_at: dict) -> np.ndarray:
     """Each hit's stance: "ruled_out" if a rule-out cue precedes it in its sentence (English) or clause
     (Chinese), else "negated" if a negation does within a few words, else "other_role" if advice does
-    ("avoid …", 避免…), else "cause"; "consequence" is settled later (CUE_SCOPE, _consequences)."""
+    ("avoid …", 避免…), else "cause"; "symptom" and "consequence" are settled later (CUE_SCOPE, _consequences)."""
     stance = np.full(len(start), "cause", dtype=object)
     in_language = {"en": english, "zh": ~english}
     clause_of = {}  # ends → each hit's clause number (several cue kinds share one set of ends)
