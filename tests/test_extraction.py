@@ -129,6 +129,17 @@ def test_a_nerve_pain_named_as_a_symptom_is_not_a_cause(ex):
     assert dict(found(ex, "影像表现为腰椎间盘突出"))["disc_herniation"] == "cause"
 
 
+def test_load_on_the_spine_a_nerve_of_the_arm_and_stooping_name_no_cause(ex):
+    assert causes(ex, "座椅太軟,腰部壓力過大就很容易導致下背痛") == set()  # a mechanical load, not stress
+    assert causes(ex, "工作壓力過大") == {"stress"}
+    assert causes(ex, "容易出現正中神經壓迫") == set()  # the wrist's median nerve, not a spinal root
+    assert causes(ex, "Caregivers lift, twist, reach, bend, stoop, and stretch") == set()
+    assert causes(ex, "an older man with a stoop") == {"kyphosis"}
+    # the weight lifted is not the body's own weight; an infection of the reproductive organs is PID
+    assert causes(ex, "lifting too much weight at the gym") == {"heavy_lifting"}
+    assert "infection" not in causes(ex, "PID is an infection of the reproductive organs")
+
+
 def test_slouching_is_posture_and_overuse_is_overexertion(ex):
     # 驼背 beside sitting, standing or posture words is a slouch (poor posture), not a structural kyphosis
     assert causes(ex, "長時間駝背、低頭滑手機") == {"poor_posture"}

@@ -105,6 +105,8 @@ BLOCKERS = (
     "性关节炎",  # X性关节炎 (发炎性, 痛风性 …) is not osteoarthritis unless a longer known term reads it
     "体力劳动者", "久坐一族",  # people, not causes
     "风湿免疫", "风湿科",  # 风湿免疫病, 风湿科: rheumatology's whole field, not the lay "rheumatism"
+    "腰部压力", "腰部的压力", "腰椎压力", "脊柱压力", "椎间盘压力", "椎间盘的压力",  # mechanical load, not stress
+    "正中神经压迫", "尺神经压迫", "腕隧道",  # a nerve of the arm, not a spinal nerve root
 )  # fmt: skip
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (
@@ -127,6 +129,7 @@ QUALIFIED = (
     ("infection", re.compile(r"支气管|肺|呼吸道|bronch|lung|chest"), 12, 0, "respiratory_disease"),
     ("infection", re.compile(r"泌尿|尿路|尿道|膀胱|urinary|bladder"), 12, 30, "urinary_tract_infection"),
     ("infection", re.compile(r"幽门|螺杆菌|pylori|helicobacter"), 12, 0, "digestive_system_disease"),
+    ("infection", re.compile(r"盆腔|生殖|reproductive|pelvic|sexually"), 12, 30, "pelvic_inflammatory_disease"),
     ("kyphosis", re.compile(r"姿势|坐|站|弯腰|低头|久|长时间|习惯|posture|sitting|slouch"), 12, 12, "poor_posture"),
     ("spinal_tumour", re.compile(r"(?:子宫|卵巢|盆腔|宫颈|ovarian |uterine |cervical )$"), 9, 0, "internal_organ_disease"),
     ("spinal_tumour", re.compile(r"(?:肾脏|肾|泌尿系统|泌尿道|尿路|膀胱|kidney |renal |bladder )$"), 7, 0, "kidney_disease"),
@@ -693,6 +696,7 @@ GENERIC = {
     "inactivity",  # muscle deconditioning's aside; pages' inactivity is the sedentary habit (cause_names)
     "traditional chinese medicine pattern",  # what each TCM pattern is, not the name of one
     "中医证候",
+    "stoop",  # kyphosis's aside; a bare stoop is mostly the verb (lift, bend, stoop), cause_names has "a stoop"
 }
 
 
