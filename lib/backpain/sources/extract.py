@@ -24,7 +24,9 @@ expanded ("kidney infection/stones", "bulging or slipped discs", 腰椎间盘膨
 Stance: the cues are found in one pass of a second, small automaton. A rule-out cue earlier in the
 same sentence (English) or clause (Chinese) ("rule out", "exclude", 排除, 除外, 鉴别) marks a mention
 "ruled_out": a careful page naming a can't-miss cause to exclude it, which the can't-miss charts
-count. Plain negation a few words before ("no", "without", 没有, 无, 否认) marks it "negated".
+count. Plain negation a few words before ("no", "without", 没有, 无, 否认) marks it "negated". A nerve
+pain or spasm named as a symptom (主要表现为…坐骨神经痛, "the pain, called sciatica") or as what another
+cause in its sentence leads to (椎间盘突出导致神经压迫) is "other_role": it describes, it names no cause.
 
 Everything found here is machine-extracted (auto = True) and never mixed up with curated mentions.
 """
