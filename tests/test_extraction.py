@@ -119,7 +119,8 @@ def test_a_consequence_another_cause_leads_to_is_not_a_cause_of_its_own(ex):
 
 
 def test_a_nerve_pain_named_as_a_symptom_is_not_a_cause(ex):
-    assert dict(found(ex, "Sharp pain down the leg, called sciatica, is common."))["sciatica"] == "other_role"
+    assert dict(found(ex, "Its symptoms include pain down the leg and sciatica."))["sciatica"] == "other_role"
+    assert dict(found(ex, "It is called radiculopathy or sciatica."))["sciatica"] == "cause"  # a name, not a symptom
     assert dict(found(ex, "椎间盘突出,主要表现为腰痛和坐骨神经痛。"))["sciatica"] == "other_role"
     assert dict(found(ex, "延伸到腳底,也就是所謂的「坐骨神經痛」"))["sciatica"] == "other_role"
     # named as a cause, or beyond the symptom cue's sentence, it is a cause

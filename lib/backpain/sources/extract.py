@@ -25,7 +25,7 @@ Stance: the cues are found in one pass of a second, small automaton. A rule-out 
 same sentence (English) or clause (Chinese) ("rule out", "exclude", 排除, 除外, 鉴别) marks a mention
 "ruled_out": a careful page naming a can't-miss cause to exclude it, which the can't-miss charts
 count. Plain negation a few words before ("no", "without", 没有, 无, 否认) marks it "negated". A nerve
-pain or spasm named as a symptom (主要表现为…坐骨神经痛, "the pain, called sciatica") or as what another
+pain or spasm named as a symptom (主要表现为…坐骨神经痛, "symptoms such as sciatica") or as what another
 cause in its sentence leads to (椎间盘突出导致神经压迫) is "other_role": it describes, it names no cause.
 
 Everything found here is machine-extracted (auto = True) and never mixed up with curated mentions.
@@ -69,9 +69,10 @@ CONSEQUENCE_ZH = (
     "导致", "引起", "造成", "压迫到", "压迫", "挤压", "刺激", "进而", "发展为", "引发", "诱发", "继发", "出现", "伴有",
     "伴随", "伴",
 )  # fmt: skip
-# a symptom: a nerve pain or spasm named as what a condition feels like or shows ("the sharp pain, called
-# sciatica", 主要表现为腰痛和坐骨神经痛, 所谓的坐骨神经痛) describes, it is not a cause the page gives
-SYMPTOM_EN = ("called", "so-called", "known as", "symptoms", "symptom", "signs of", "feel like", "feels like")
+# a symptom: a nerve pain or spasm named as what a condition feels like or shows ("symptoms such as
+# sciatica", 主要表现为腰痛和坐骨神经痛, 所谓的坐骨神经痛) describes, it is not a cause the page gives; a bare
+# "called" is not a cue: "It is called radiculopathy or sciatica" names a cause as often as a symptom
+SYMPTOM_EN = ("so-called", "known as", "symptoms", "symptom", "signs of", "feel like", "feels like")
 SYMPTOM_ZH = ("症状", "表现为", "表现", "所谓", "即为", "称为", "类似")
 SYMPTOM_CAUSES = ("sciatica", "nerve_compression", "radiculopathy", "back_muscle_spasm")
 CONSEQUENCE_CAUSES = (
