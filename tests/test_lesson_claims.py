@@ -798,25 +798,27 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 27, the last pages nobody had read, recall stayed at 0.41 in English and
-    went from 0.59 to 0.73 in simplified and from 0.62 to 0.67 in traditional Chinese, at precision 0.74,
-    0.84 and 0.84. The target of recall 0.85 at precision 0.90 is not reached on unseen pages in any of
-    the three:”
-    08_your_own_sources.ipynb: “Over all twenty-six
-    held-out rounds (465 pages), the extractor as it stood when each was scored found 0.71, 0.80 and 0.67
-    of the labelled causes (the extractor from before this work: 0.64, 0.66 and 0.56).”
+    """08_your_own_sources.ipynb: “On round 30, the last pages nobody had read, the extractor found 0.70 of the
+    labelled causes in English, 0.88 in simplified and 0.48 in traditional Chinese (the extractor from before
+    this work: 0.55, 0.70 and 0.35), at precision 0.82, 0.78 and 0.54. The target of recall 0.85 at precision
+    0.90 is not reached on unseen pages in any of the three:”
+    08_your_own_sources.ipynb: “Over all twenty-nine held-out rounds (518 pages), the extractor as it stood when
+    each was scored found 0.71, 0.81 and 0.67 of the labelled causes (the extractor from before this work:
+    0.63, 0.66 and 0.56).”
     08_your_own_sources.ipynb: “(rounds 13 and 14, scored
     with one extractor, gave precision 0.89 and 0.73 in English, 0.82 and 0.73 in simplified, 0.91 and
     0.76 in traditional Chinese)”
-    08_your_own_sources.ipynb: “over the causes the taxonomy has (`recall_known`),
-    recall was 0.52, 0.84 and 0.70.”"""
+    08_your_own_sources.ipynb: “round 30's six traditional pages carry only 31 labels.”
+    08_your_own_sources.ipynb: “over the causes the
+    taxonomy has (`recall_known`), round 30's recall was 0.72, 0.95 and 0.56.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.41, "hans": 0.59, "hant": 0.62}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.41, "hans": 0.73, "hant": 0.67}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.74, "hans": 0.84, "hant": 0.84}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.52, "hans": 0.84, "hant": 0.70}
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.55, "hans": 0.70, "hant": 0.35}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.70, "hans": 0.88, "hant": 0.48}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.82, "hans": 0.78, "hant": 0.54}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.72, "hans": 0.95, "hant": 0.56}
+    assert after.labelled["hant"] == 31 and after.pages["hant"] == 6
     for n, expected in (
         (13, {"latin": 0.89, "hans": 0.82, "hant": 0.91}),
         (14, {"latin": 0.73, "hans": 0.73, "hant": 0.76}),
@@ -826,10 +828,10 @@ def test_held_out_rounds_fall_short_of_the_target(kb):
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 465 and held["round"].nunique() == 26
+    assert len(pages) == 518 and held["round"].nunique() == 29
     for i, expected in (
-        (-1, {"latin": 0.71, "hans": 0.80, "hant": 0.67}),
-        (0, {"latin": 0.64, "hans": 0.66, "hant": 0.56}),
+        (-1, {"latin": 0.71, "hans": 0.81, "hant": 0.67}),
+        (0, {"latin": 0.63, "hans": 0.66, "hant": 0.56}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
@@ -858,9 +860,10 @@ def test_general_names_and_new_causes(kb):
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, then sacroiliac joint dysfunction, whole-body vibration and a leg-length difference
     (labelled `new:` on nineteen held-out pages), each with its reference;”
-    08_your_own_sources.ipynb: “Part of the gap is not the extractor's: 13% of round 27's labels name”
-    08_your_own_sources.ipynb: “diastasis recti (labelled
-    `new:`, 13% of the last round's labels); they can only be missed.”
+    08_your_own_sources.ipynb: “Part of the gap was causes the taxonomy lacked, which no extractor can find: 13% of
+    round 27's labels named one, 7% of round 30's, once the causes below were added”
+    08_your_own_sources.ipynb: “other TCM patterns
+      (qi-and-blood deficiency) (labelled `new:`, 7% of the last round's labels); they can only be missed.”
     08_your_own_sources.ipynb: “and kidney deficiency (肾虚,
     labelled `new:` on eighteen), a pattern of traditional Chinese medicine, not a kidney disease, kept under
     an origin of its own”
@@ -875,7 +878,9 @@ def test_general_names_and_new_causes(kb):
     }  # fmt: skip
     assert kb.causes.loc[list(this_stop.cause_id.unique())].reference_id.notna().all()
     held = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
-    assert held.page_id[held.cause_id.isin(this_stop.label)].nunique() == 58
+    pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
+    before_them = held.page_id.isin(pages.page_id[pages["round"] < 28])  # the rounds labelled before they were added
+    assert held.page_id[before_them & held.cause_id.isin(this_stop.label)].nunique() == 58
     assert set(kb.cause_names.language) == {"en", "zh"}
     first = ["urinary_tract_infection", "dysmenorrhoea", "rib_fracture", "corticosteroid_use"]
     added = kb.causes.loc[[*first, "sacroiliac_joint_dysfunction", "whole_body_vibration", "leg_length_discrepancy"]]
@@ -885,10 +890,14 @@ def test_general_names_and_new_causes(kb):
     tcm = held.cause_id.str.startswith("new:") & held.cause_id.str.contains("kidney_deficiency")
     assert held.page_id[tcm].nunique() == 18
     assert kb.causes.loc["tcm_kidney_deficiency"].origin == "traditional" != kb.causes.loc["kidney_disease"].origin
-    pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
     labels = pd.read_csv(kb.path / "eval" / "held_out_labels.csv")
-    last = labels[labels.page_id.isin(pages.page_id[pages["round"] == pages["round"].max()])]
-    assert round(100 * last.cause_id.str.startswith("new:").mean()) == 13
+    share = {
+        n: round(
+            100 * labels.cause_id[labels.page_id.isin(pages.page_id[pages["round"] == n])].str.startswith("new:").mean()
+        )
+        for n in (27, 30)
+    }
+    assert share == {27: 13, 30: 7} and pages["round"].max() == 30
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
