@@ -838,20 +838,31 @@ def test_held_out_rounds_fall_short_of_the_target(kb):
 
 
 def test_two_labellers_agree_far_above_the_extractor(kb):
-    """08_your_own_sources.ipynb: “Rounds 14 to 23 (178 pages) were labelled a second time by people
-    who worked alone from the page text and the same rules, never shown the first labels or the extractor.
-    Judged against the first labeller as the extractor is, the second agreed at precision 0.92 and recall
-    0.94 (0.95 and 0.96 over the causes the taxonomy has): the target sits well inside what people reading
-    carefully reach,”"""
+    """08_your_own_sources.ipynb: “Rounds 14 to 23 and 28 to 30 (231 pages) were labelled a second time by
+    people who worked alone from the page text and the same rules, never shown the first labels or the
+    extractor. Judged against the first labeller as the extractor is, the second agreed at precision 0.91 and
+    recall 0.93 (0.94 and 0.96 over the causes the taxonomy has): the target sits well inside what people
+    reading carefully reach,”
+    08_your_own_sources.ipynb: “on rounds 28 to 30 the two agreed at 0.87 and 0.90, and on their traditional
+    Chinese pages at only 0.82 and 0.77, where the extractor reached 0.57 and 0.58.”"""
     table = labeller_agreement(kb.path)
-    assert sorted(table["round"].unique()) == list(range(14, 24)) and table[~table.known].pages.sum() == 178
+    assert sorted(table["round"].unique()) == [*range(14, 24), 28, 29, 30]
+    assert table[~table.known].pages.sum() == 231
     totals = table.groupby("known")[["first_labeller", "second_labeller", "both_labellers"]].sum()
-    assert (totals.both_labellers / totals.second_labeller).round(2).to_dict() == {False: 0.92, True: 0.95}
-    assert (totals.both_labellers / totals.first_labeller).round(2).to_dict() == {False: 0.94, True: 0.96}
+    assert (totals.both_labellers / totals.second_labeller).round(2).to_dict() == {False: 0.91, True: 0.94}
+    assert (totals.both_labellers / totals.first_labeller).round(2).to_dict() == {False: 0.93, True: 0.96}
     assert (
         (totals.both_labellers / totals.second_labeller >= 0.90)
         & (totals.both_labellers / totals.first_labeller >= 0.85)
     ).all()
+    latest = table[(table["round"] >= 28) & ~table.known]
+    for sel, expected in ((latest, (0.87, 0.90)), (latest[latest.script == "hant"], (0.82, 0.77))):
+        both, first, second = (sel[c].sum() for c in ("both_labellers", "first_labeller", "second_labeller"))
+        assert (round(both / second, 2), round(both / first, 2)) == expected
+    rounds = held_out_rounds(kb.path)
+    scored = rounds[(rounds["round"] >= 28) & (rounds.script == "hant")].groupby("round").nth(-1)
+    sums = scored[["right", "found", "recalled", "labelled"]].sum()
+    assert (round(sums.right / sums.found, 2), round(sums.recalled / sums.labelled, 2)) == (0.57, 0.58)
 
 
 def test_general_names_and_new_causes(kb):
