@@ -47,6 +47,9 @@ def causes(ex, text):
         ("Culprits include inactivity", "sedentary_lifestyle"),  # the habit, as labellers read it
         ("第3腰椎横突综合征", "lumbar_muscle_strain"),  # strain where the muscles attach
         ("软床导致腰椎曲度消失", "poor_sleeping_posture"),
+        ("back pain from repetitive strain", "lumbar_muscle_strain"),  # as labellers read it on four pages of four
+        ("caused by diabetic neuropathy", "neurological_condition"),
+        ("晚期攝護腺癌且骨轉移", "spinal_metastasis"),  # prostate cancer hurts the back where it spreads to bone
     ],
 )
 def test_unseen_wordings_are_found(ex, text, cause):
