@@ -137,6 +137,8 @@ def test_load_on_the_spine_a_nerve_of_the_arm_and_stooping_name_no_cause(ex):
     assert causes(ex, "座椅太軟,腰部壓力過大就很容易導致下背痛") == set()  # a mechanical load, not stress
     assert causes(ex, "工作壓力過大") == {"stress"}
     assert causes(ex, "容易出現正中神經壓迫") == set()  # the wrist's median nerve, not a spinal root
+    assert causes(ex, "長期下會產生慢性神經病變") == set()  # a mechanism; a named neuropathy still reads
+    assert causes(ex, "糖尿病神经病变") == {"neurological_condition"}
     assert causes(ex, "Caregivers lift, twist, reach, bend, stoop, and stretch") == set()
     assert causes(ex, "an older man with a stoop") == {"kyphosis"}
     # the weight lifted is not the body's own weight; an infection of the reproductive organs is PID

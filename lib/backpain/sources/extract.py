@@ -110,6 +110,7 @@ BLOCKERS = (
     "风湿免疫", "风湿科",  # 风湿免疫病, 风湿科: rheumatology's whole field, not the lay "rheumatism"
     "腰部压力", "腰部的压力", "腰椎压力", "脊柱压力", "椎间盘压力", "椎间盘的压力",  # mechanical load, not stress
     "正中神经压迫", "尺神经压迫", "腕隧道",  # a nerve of the arm, not a spinal nerve root
+    "神经病变",  # bare, a mechanism (长期下会产生慢性神经病变) more often than a named cause; 糖尿病神经病变 still reads
 )  # fmt: skip
 # Chinese regional and word-form variants the OpenCC phrase tables lack (applied to folded terms)
 ZH_VARIANTS = (
