@@ -50,6 +50,7 @@ def causes(ex, text):
         ("back pain from repetitive strain", "lumbar_muscle_strain"),  # as labellers read it on four pages of four
         ("caused by diabetic neuropathy", "neurological_condition"),
         ("晚期攝護腺癌且骨轉移", "spinal_metastasis"),  # prostate cancer hurts the back where it spreads to bone
+        ("梨狀肌症候群", "nerve_compression"),  # the piriformis squeezing the sciatic nerve
     ],
 )
 def test_unseen_wordings_are_found(ex, text, cause):
