@@ -798,27 +798,27 @@ def test_traditional_characters_negation_and_word_boundaries(kb):
 
 
 def test_held_out_rounds_fall_short_of_the_target(kb):
-    """08_your_own_sources.ipynb: “On round 30, the last pages nobody had read, the extractor found 0.70 of the
-    labelled causes in English, 0.88 in simplified and 0.48 in traditional Chinese (the extractor from before
-    this work: 0.55, 0.70 and 0.35), at precision 0.82, 0.78 and 0.54. The target of recall 0.85 at precision
+    """08_your_own_sources.ipynb: “On round 31, the last pages nobody had read, the extractor found 0.73 of the
+    labelled causes in English, 0.68 in simplified and 0.60 in traditional Chinese (the extractor from before
+    this work: 0.62, 0.51 and 0.40), at precision 0.75, 0.71 and 0.64. The target of recall 0.85 at precision
     0.90 is not reached on unseen pages in any of the three:”
-    08_your_own_sources.ipynb: “Over all twenty-nine held-out rounds (518 pages), the extractor as it stood when
-    each was scored found 0.71, 0.81 and 0.67 of the labelled causes (the extractor from before this work:
-    0.63, 0.66 and 0.56).”
+    08_your_own_sources.ipynb: “Over all thirty held-out rounds (536 pages), the extractor as it stood when each
+    was scored found 0.71, 0.81 and 0.67 of the labelled causes (the extractor from before this work: 0.63,
+    0.66 and 0.55).”
     08_your_own_sources.ipynb: “(rounds 13 and 14, scored
     with one extractor, gave precision 0.89 and 0.73 in English, 0.82 and 0.73 in simplified, 0.91 and
     0.76 in traditional Chinese)”
-    08_your_own_sources.ipynb: “round 30's six traditional pages carry only 31 labels.”
+    08_your_own_sources.ipynb: “round 31's six traditional pages carry only 30 labels.”
     08_your_own_sources.ipynb: “over the causes the
-    taxonomy has (`recall_known`), round 30's recall was 0.72, 0.95 and 0.56.”"""
+    taxonomy has (`recall_known`), round 31's recall was 0.77, 0.74 and 0.60.”"""
     rounds = held_out_rounds(kb.path)
     last = rounds[rounds["round"] == rounds["round"].max()]
     before, after = (last.groupby("script").nth(i).set_index("script") for i in (0, -1))
-    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.55, "hans": 0.70, "hant": 0.35}
-    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.70, "hans": 0.88, "hant": 0.48}
-    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.82, "hans": 0.78, "hant": 0.54}
-    assert after.recall_known.round(2).to_dict() == {"latin": 0.72, "hans": 0.95, "hant": 0.56}
-    assert after.labelled["hant"] == 31 and after.pages["hant"] == 6
+    assert (before.recalled / before.labelled).round(2).to_dict() == {"latin": 0.62, "hans": 0.51, "hant": 0.40}
+    assert (after.recalled / after.labelled).round(2).to_dict() == {"latin": 0.73, "hans": 0.68, "hant": 0.60}
+    assert (after.right / after.found).round(2).to_dict() == {"latin": 0.75, "hans": 0.71, "hant": 0.64}
+    assert after.recall_known.round(2).to_dict() == {"latin": 0.77, "hans": 0.74, "hant": 0.60}
+    assert after.labelled["hant"] == 30 and after.pages["hant"] == 6
     for n, expected in (
         (13, {"latin": 0.89, "hans": 0.82, "hant": 0.91}),
         (14, {"latin": 0.73, "hans": 0.73, "hant": 0.76}),
@@ -828,10 +828,10 @@ def test_held_out_rounds_fall_short_of_the_target(kb):
     assert not ((after.recall >= 0.85) & (after.precision >= 0.90)).any()
     held = rounds[rounds["round"] >= 2]
     pages = pd.read_csv(kb.path / "eval" / "held_out_pages.csv")
-    assert len(pages) == 518 and held["round"].nunique() == 29
+    assert len(pages) == 536 and held["round"].nunique() == 30
     for i, expected in (
         (-1, {"latin": 0.71, "hans": 0.81, "hant": 0.67}),
-        (0, {"latin": 0.63, "hans": 0.66, "hant": 0.56}),
+        (0, {"latin": 0.63, "hans": 0.66, "hant": 0.55}),
     ):
         pooled = held.groupby(["round", "script"]).nth(i).groupby("script")[["recalled", "labelled"]].sum()
         assert (pooled.recalled / pooled.labelled).round(2).to_dict() == expected
@@ -855,12 +855,12 @@ def test_two_labellers_agree_far_above_the_extractor(kb):
         (totals.both_labellers / totals.second_labeller >= 0.90)
         & (totals.both_labellers / totals.first_labeller >= 0.85)
     ).all()
-    latest = table[(table["round"] >= 28) & ~table.known]
+    latest = table[table["round"].between(28, 30) & ~table.known]
     for sel, expected in ((latest, (0.87, 0.90)), (latest[latest.script == "hant"], (0.82, 0.77))):
         both, first, second = (sel[c].sum() for c in ("both_labellers", "first_labeller", "second_labeller"))
         assert (round(both / second, 2), round(both / first, 2)) == expected
     rounds = held_out_rounds(kb.path)
-    scored = rounds[(rounds["round"] >= 28) & (rounds.script == "hant")].groupby("round").nth(-1)
+    scored = rounds[rounds["round"].between(28, 30) & (rounds.script == "hant")].groupby("round").nth(-1)
     sums = scored[["right", "found", "recalled", "labelled"]].sum()
     assert (round(sums.right / sums.found, 2), round(sums.recalled / sums.labelled, 2)) == (0.57, 0.58)
 
@@ -871,10 +871,10 @@ def test_general_names_and_new_causes(kb):
     08_your_own_sources.ipynb: “**Causes the taxonomy lacked**: urinary tract infection, period pain, rib fracture
     and long-term corticosteroid use, then sacroiliac joint dysfunction, whole-body vibration and a leg-length difference
     (labelled `new:` on nineteen held-out pages), each with its reference;”
-    08_your_own_sources.ipynb: “Part of the gap was causes the taxonomy lacked, which no extractor can find: 13% of
-    round 27's labels named one, 7% of round 30's, once the causes below were added”
-    08_your_own_sources.ipynb: “other TCM patterns
-      (qi-and-blood deficiency) (labelled `new:`, 7% of the last round's labels); they can only be missed.”
+    08_your_own_sources.ipynb: “Part of the gap was causes the taxonomy lacked, which no extractor can find: 13% of round 27's
+    labels named one, 5% of round 31's, once the causes below were added”
+    08_your_own_sources.ipynb: “hip and knee osteoarthritis, costochondritis (labelled `new:`, 5% of the last
+      round's labels); they can only be missed.”
     08_your_own_sources.ipynb: “and kidney deficiency (肾虚,
     labelled `new:` on eighteen), a pattern of traditional Chinese medicine, not a kidney disease, kept under
     an origin of its own”
@@ -906,9 +906,9 @@ def test_general_names_and_new_causes(kb):
         n: round(
             100 * labels.cause_id[labels.page_id.isin(pages.page_id[pages["round"] == n])].str.startswith("new:").mean()
         )
-        for n in (27, 30)
+        for n in (27, 30, 31)
     }
-    assert share == {27: 13, 30: 7} and pages["round"].max() == 30
+    assert share == {27: 13, 30: 7, 31: 5} and pages["round"].max() == 31
 
 
 @pytest.mark.parametrize("notebook, sentence", list(_claims()))
