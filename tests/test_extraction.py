@@ -140,6 +140,10 @@ def test_load_on_the_spine_a_nerve_of_the_arm_and_stooping_name_no_cause(ex):
     assert causes(ex, "容易出現正中神經壓迫") == set()  # the wrist's median nerve, not a spinal root
     assert causes(ex, "長期下會產生慢性神經病變") == set()  # a mechanism; a named neuropathy still reads
     assert causes(ex, "糖尿病神经病变") == {"neurological_condition"}
+    # the cauda equina is anatomy; its compression is the red-flag syndrome
+    assert "cauda_equina_syndrome" not in causes(ex, "髓核突出刺激或压迫脊神经根、马尾神经")
+    assert causes(ex, "椎间盘突出压迫马尾神经") >= {"cauda_equina_syndrome"}
+    assert causes(ex, "马尾神经受压") == {"cauda_equina_syndrome"}
     assert causes(ex, "Caregivers lift, twist, reach, bend, stoop, and stretch") == set()
     assert causes(ex, "an older man with a stoop") == {"kyphosis"}
     # the weight lifted is not the body's own weight; an infection of the reproductive organs is PID
