@@ -112,26 +112,26 @@ def test_composed_names_leave_out_the_complaint_and_figures_of_speech(ex):
         assert causes(ex, text) == set(), text
 
 
-def test_a_consequence_another_cause_leads_to_is_not_a_cause_of_its_own(ex):
-    assert dict(found(ex, "腰椎间盘突出导致神经压迫"))["nerve_compression"] == "other_role"
-    assert dict(found(ex, "a slipped disc, commonly causing sciatica"))["sciatica"] == "other_role"
-    # with no other cause before it in its sentence, it is named as a cause
-    assert dict(found(ex, "Sciatica can cause back pain."))["sciatica"] == "cause"
-    assert dict(found(ex, "神经压迫会引起腰痛"))["nerve_compression"] == "cause"
-    # only for causes pages name as mechanisms and symptoms: a fracture osteoporosis leads to is still named
-    assert dict(found(ex, "骨质疏松导致骨折"))["osteoporotic_fracture"] == "cause"
-
-
-def test_a_nerve_pain_named_as_a_symptom_is_not_a_cause(ex):
-    assert dict(found(ex, "Its symptoms include pain down the leg and sciatica."))["sciatica"] == "other_role"
-    assert dict(found(ex, "It is called radiculopathy or sciatica."))["sciatica"] == "cause"  # a name, not a symptom
-    assert dict(found(ex, "椎间盘突出,主要表现为腰痛和坐骨神经痛。"))["sciatica"] == "other_role"
-    assert dict(found(ex, "延伸到腳底,也就是所謂的「坐骨神經痛」"))["sciatica"] == "other_role"
-    # named as a cause, or beyond the symptom cue's sentence, it is a cause
-    assert dict(found(ex, "Sciatica can cause back pain."))["sciatica"] == "cause"
-    assert dict(found(ex, "症状多样。坐骨神经痛也会引起腰痛"))["sciatica"] == "cause"
-    # only for the nerve pains and spasms pages name as symptoms: a disc named after 表现为 is still a cause
-    assert dict(found(ex, "影像表现为腰椎间盘突出"))["disc_herniation"] == "cause"
+@pytest.mark.parametrize(
+    "text, cause, stance",
+    [
+        # a consequence: what another cause in the sentence leads to
+        ("腰椎间盘突出导致神经压迫", "nerve_compression", "other_role"),
+        ("a slipped disc, commonly causing sciatica", "sciatica", "other_role"),
+        ("Sciatica can cause back pain.", "sciatica", "cause"),  # no other cause before it in its sentence
+        ("神经压迫会引起腰痛", "nerve_compression", "cause"),
+        ("骨质疏松导致骨折", "osteoporotic_fracture", "cause"),  # only for causes pages name as mechanisms
+        # a symptom: what a condition feels like or shows
+        ("Its symptoms include pain down the leg and sciatica.", "sciatica", "other_role"),
+        ("It is called radiculopathy or sciatica.", "sciatica", "cause"),  # a name, not a symptom
+        ("椎间盘突出,主要表现为腰痛和坐骨神经痛。", "sciatica", "other_role"),
+        ("延伸到腳底,也就是所謂的「坐骨神經痛」", "sciatica", "other_role"),
+        ("症状多样。坐骨神经痛也会引起腰痛", "sciatica", "cause"),  # beyond the cue's sentence
+        ("影像表现为腰椎间盘突出", "disc_herniation", "cause"),  # only for nerve pains and spasms
+    ],
+)
+def test_a_nerve_pain_named_as_a_consequence_or_a_symptom_is_not_a_cause(ex, text, cause, stance):
+    assert dict(found(ex, text))[cause] == stance
 
 
 def test_load_on_the_spine_a_nerve_of_the_arm_and_stooping_name_no_cause(ex):
