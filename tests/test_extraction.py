@@ -291,7 +291,7 @@ def test_later_causes_read_a_labellers_new_id_as_the_cause_added_for_it(kb):
     assert set(crosswalk.cause_id) <= set(kb.causes.index)
     first = pd.read_csv(kb.path / "eval" / "held_out_labels.csv", keep_default_na=False)
     second = pd.read_csv(kb.path / "eval" / "held_out_second_labels.csv", keep_default_na=False)
-    assert set(crosswalk.label) <= set(first.cause_id) | set(second.cause_id) | {"new:staying_up_late"}
+    assert set(crosswalk.label) <= set(first.cause_id) | set(second.cause_id)
     labels = pd.DataFrame(
         {
             "page_id": ["a", "a", "b", "c"],
