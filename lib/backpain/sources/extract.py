@@ -343,7 +343,7 @@ class Extractor:
         ends_at = _stop_positions(codes)
         stance = _stances(start, english, cues, ends_at)
         cause = _composed(folded, self.causes[pattern], start, stop, ends_at)
-        stance = _consequences(cause, start, stance, ends_at)
+        stance = _settle_descriptions(cause, start, stance, ends_at)
         rows = np.flatnonzero(cause != None)  # noqa: E711 (element-wise): blockers yield nothing
         extra = self._coordinated_hits(folded, rows, pattern, start, stop, english, cues["coordinator"])
         starts, stops, causes, stances = start[rows], stop[rows], cause[rows], stance[rows]
@@ -460,7 +460,7 @@ def _composed(folded: str, cause: np.ndarray, start: np.ndarray, stop: np.ndarra
     return cause
 
 
-def _consequences(cause: np.ndarray, start: np.ndarray, stance: np.ndarray, ends_at: dict) -> np.ndarray:
+def _settle_descriptions(cause: np.ndarray, start: np.ndarray, stance: np.ndarray, ends_at: dict) -> np.ndarray:
     """Stances with each "symptom" and "consequence" settled: "other_role" for a SYMPTOM_CAUSES hit after
     a symptom cue, and for a CONSEQUENCE_CAUSES hit after a consequence cue that has another cause before
     it in its sentence; else "cause"."""
@@ -574,7 +574,7 @@ def _cues(folded: str, codes: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
 def _stances(start: np.ndarray, english: np.ndarray, cues: dict, ends_at: dict) -> np.ndarray:
     """Each hit's stance: "ruled_out" if a rule-out cue precedes it in its sentence (English) or clause
     (Chinese), else "negated" if a negation does within a few words, else "other_role" if advice does
-    ("avoid …", 避免…), else "cause"; "symptom" and "consequence" are settled later (CUE_SCOPE, _consequences)."""
+    ("avoid …", 避免…), else "cause"; "symptom" and "consequence" are settled later (CUE_SCOPE, _settle_descriptions)."""
     stance = np.full(len(start), "cause", dtype=object)
     in_language = {"en": english, "zh": ~english}
     clause_of = {}  # ends → each hit's clause number (several cue kinds share one set of ends)
